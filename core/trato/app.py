@@ -1,0 +1,92 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Flask
+
+from . import db
+from .errors import ConfigError
+from .extension import TratoState
+from .hooks.discovery import discover
+from .hooks.host import PluginHost
+from .hooks.plugin import Plugin
+from .jobs import TaskRegistry, make_huey
+from .settings import Settings, load_settings, prepare_instance
+
+try:
+    CORE_VERSION = version("trato")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    CORE_VERSION = "0.1.0"
+
+
+def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plugin] | None = None,
+               **overrides: Any) -> Flask:
+    """Build a Trato app.
+
+    `settings` defaults to the environment and the instance folder's
+    `trato.toml`; keyword overrides win over both. `extra_plugins` adds
+    plugins that are not installed as distributions (the testing kit uses it).
+    """
+    if settings is None:
+        settings = load_settings(**overrides)
+    prepare_instance(settings)
+    app = Flask("trato", instance_path=str(settings.instance_path), static_folder=None, template_folder=None)
+    _configure(app, settings)
+
+    from .logs import setup_logging
+
+    setup_logging(app, settings.log_level)
+    engine = db.make_engine(settings.database_url)
+    host = PluginHost(discover(CORE_VERSION, extra_plugins), trace=settings.trace_hooks)
+    state = TratoState(
+        settings=settings,
+        engine=engine,
+        sessionmaker=db.make_sessionmaker(engine),
+        plugins=host,
+        huey=make_huey(settings, settings.database_url),
+    )
+    app.extensions["trato"] = state
+    app.teardown_appcontext(db.close_session)
+
+    from . import i18n, security, themes
+    from .web import register_core_views
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    themes.init_app(app, settings.theme)
+    i18n.init_app(app, host)
+    security.init_app(app)
+    register_core_views(app)
+    host.register_blueprints(app)
+    _register_tasks(app, state)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_NAME="trato_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE=settings.default_timezone,
+        TRATO_SETTINGS=settings,
+    )
+    if not settings.secret_key:
+        raise ConfigError("no secret key: set TRATO_SECRET_KEY or let Trato write one into the instance folder")
+
+
+def _register_tasks(app: Flask, state: TratoState) -> None:
+    from .tasks import register_core_tasks
+
+    register_core_tasks(TaskRegistry(app, state.huey, "core", state.tasks))
+    for impl in state.plugins.all_hooks.register_tasks.get_hookimpls():
+        impl.function(tasks=TaskRegistry(app, state.huey, impl.plugin_name, state.tasks))

@@ -1,0 +1,64 @@
+"""The `trato` command line, on Flask's own CLI machinery.
+
+Every command either succeeds or prints one line naming the problem and what
+to do, with a non-zero exit; a traceback means a bug in Trato.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError
+
+from ..errors import TratoError
+
+
+def _app_factory() -> Any:
+    from ..app import create_app
+
+    return create_app()
+
+
+class TratoGroup(FlaskGroup):
+    """Turns the errors a user can act on into one clear line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TratoError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OperationalError as exc:
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(
+                f"cannot use the database ({detail}); check TRATO_DATABASE_URL and that the server is running"
+            ) from None
+
+
+def _no_traceback(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+    """Last resort for errors raised while Flask loads the app (outside invoke)."""
+    if isinstance(exc, TratoError):
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    sys.__excepthook__(exc_type, exc, tb)
+
+
+cli = TratoGroup(
+    name="trato",
+    create_app=_app_factory,
+    add_default_commands=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="Trato, the self-hosted CRM server. Settings come from TRATO_* variables and instance/trato.toml.",
+)
+
+
+def main() -> None:
+    from . import db as db_cmds
+    from . import misc, plugins, users
+
+    sys.excepthook = _no_traceback
+    for module in (db_cmds, plugins, users, misc):
+        module.register(cli)
+    cli.main(prog_name="trato")

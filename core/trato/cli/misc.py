@@ -1,0 +1,131 @@
+"""`trato init`, `run`, `demo`, `worker`, `check` and `docs`."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask.cli import run_command, with_appcontext
+
+from .. import db, migrate
+from ..demo import already_loaded, load_demo
+from ..errors import TratoError
+from ..hooks import switch
+from ..hooks.host import dependency_order
+from ..users import count_users, create_user
+from .common import app, refreshed_state, state
+
+
+@click.command("init", help="Create or migrate the database and create the first administrator.")
+@click.option("--demo", is_flag=True, help="Enable every installed plugin and load its demo data.")
+@click.option("--admin-email", default="admin@example.com", show_default=True)
+@click.option("--admin-password", default=None, help="Default: a random password, printed once.")
+@click.option("--locale", type=click.Choice(["en", "es"]), default="en", show_default=True,
+              help="Language of the administrator and of the demo data.")
+@with_appcontext
+def init(demo: bool, admin_email: str, admin_password: str | None, locale: str) -> None:
+    st = state()
+    if migrate.is_initialised(st.engine):
+        st.refresh()
+    with st.engine.begin() as conn:
+        migrate.upgrade(conn, st.plugins.records, st.plugins.enabled_in_order())
+    st.refresh()
+    click.echo(f"Database ready: {st.engine.url.render_as_string(hide_password=True)}")
+    if demo:
+        for name in dependency_order(st.plugins.records, st.plugins.loaded):
+            for new in switch.enable(app(), name):
+                click.echo(f"Enabled plugin {new}.")
+    session = db.session()
+    password = None
+    if count_users(session) == 0:
+        password = admin_password or secrets.token_urlsafe(12)
+        create_user(session, admin_email, "Administrator", password, is_admin=True, locale=locale)
+        session.commit()
+    if demo:
+        if already_loaded(session):
+            click.echo("Demo data was loaded before; not loading it twice.")
+        else:
+            loaded = load_demo(app(), locale)
+            click.echo(f"Loaded demo data of: {', '.join(loaded) or 'the core'}.")
+    click.echo("")
+    click.echo(f"Trato is ready. Start it with `trato run` and open {st.settings.base_url}")
+    if password:
+        click.echo(f"Sign in as {admin_email} with the password {password}")
+    else:
+        click.echo("Sign in with the administrator created earlier (`trato user set-password EMAIL` resets it).")
+
+
+@click.command("demo", help="Load the demo data of every enabled plugin.")
+@click.option("--locale", type=click.Choice(["en", "es"]), default="en", show_default=True)
+@with_appcontext
+def demo_cmd(locale: str) -> None:
+    refreshed_state()
+    if already_loaded(db.session()):
+        raise TratoError("demo data was loaded before; load it into a fresh database only")
+    loaded = load_demo(app(), locale)
+    click.echo(f"Loaded demo data of: {', '.join(loaded) or 'no plugin (enable some first)'}.")
+
+
+@click.command("worker", help="Run background jobs and periodic tasks (the Huey consumer).")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@with_appcontext
+def worker(workers: int) -> None:
+    st = refreshed_state()
+    if st.huey.immediate:
+        raise TratoError("TRATO_JOBS_IMMEDIATE is on: jobs run inside the web process, there is nothing to consume")
+    click.echo(f"Worker started with {workers} thread(s); tasks: {', '.join(sorted(st.tasks))}")
+    consumer = st.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer.run()
+
+
+@click.command("check", help="Check the settings, the database, the plugins and the job queue.")
+@with_appcontext
+def check() -> None:
+    st = state()
+    problems = 0
+    click.echo(f"instance folder   {st.settings.instance_path}")
+    click.echo(f"database          {st.engine.url.render_as_string(hide_password=True)}")
+    with st.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    if not migrate.is_initialised(st.engine):
+        click.echo("migrations        NOT SET UP: run `trato init`")
+        problems += 1
+    else:
+        st.refresh()
+        with st.engine.connect() as conn:
+            steps = migrate.pending(conn, st.plugins.records, st.plugins.enabled_in_order())
+        click.echo(f"migrations        {len(steps)} pending" + (": run `trato db upgrade`" if steps else ""))
+        problems += bool(steps)
+    for record in st.plugins.records.values():
+        if not record.ok:
+            click.echo(f"plugin {record.name:<10} BROKEN: {record.error}")
+            problems += 1
+    click.echo(f"plugins           {len(st.plugins.loaded)} loaded, {len(st.plugins.enabled)} enabled")
+    try:
+        st.huey.storage.enqueued_items(1)
+        click.echo(f"job queue         {type(st.huey).__name__} reachable")
+    except Exception as exc:  # any backend's connection error
+        click.echo(f"job queue         UNREACHABLE: {exc}")
+        problems += 1
+    if problems:
+        raise TratoError(f"{problems} problem(s) found")
+    click.echo("All good.")
+
+
+@click.group("docs", help="Generate reference documentation.")
+def docs_group() -> None:
+    pass
+
+
+@docs_group.command("hooks", help="Write the hook reference (docs/hooks.md) from the specifications.")
+@click.option("--output", type=click.Path(path_type=Path), default=Path("docs/hooks.md"), show_default=True)
+def docs_hooks(output: Path) -> None:
+    from ..hooks.reference import render_reference
+
+    output.write_text(render_reference(), encoding="utf-8")
+    click.echo(f"Wrote {output}")
+
+
+def register(cli: click.Group) -> None:
+    for command in (init, demo_cmd, worker, check, docs_group, run_command):
+        cli.add_command(command)

@@ -1,0 +1,60 @@
+"""`trato user ...`: create users, set passwords, list them."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .. import db
+from ..errors import TratoError
+from ..models import User
+from ..users import create_user, find_by_email, set_password
+from .common import refreshed_state
+
+
+@click.group("user", help="Create users, set passwords, list users.")
+def user_group() -> None:
+    pass
+
+
+@user_group.command("create", help="Create a user with EMAIL.")
+@click.argument("email")
+@click.option("--name", default="", help="Full name (defaults to the email).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters.")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--locale", type=click.Choice(["en", "es"]), default=None, help="The user's language.")
+@with_appcontext
+def create(email: str, name: str, password: str, admin: bool, locale: str | None) -> None:
+    refreshed_state()
+    session = db.session()
+    user = create_user(session, email, name, password, is_admin=admin, locale=locale)
+    session.commit()
+    click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+@user_group.command("set-password", help="Set the password of EMAIL and end the user's sessions.")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_pw(email: str, password: str) -> None:
+    refreshed_state()
+    session = db.session()
+    user = find_by_email(session, email)
+    if user is None:
+        raise TratoError(f"no user has the email {email}")
+    set_password(session, user, password)
+    session.commit()
+    click.echo(f"Password of {user.email} changed; their other sessions have ended.")
+
+
+@user_group.command("list", help="List users.")
+@with_appcontext
+def list_users() -> None:
+    refreshed_state()
+    for user in db.session().scalars(select(User).order_by(User.email)):
+        flags = ", ".join(f for f, on in (("admin", user.is_admin), ("inactive", not user.active)) if on)
+        click.echo(f"{user.email:<36} {user.name:<28} {flags}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(user_group)

@@ -1,0 +1,54 @@
+"""The state one Trato app keeps in `app.extensions["trato"]`."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from huey import Huey
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import counters
+from .hooks.host import PluginHost
+from .settings import Settings
+
+log = logging.getLogger("trato")
+
+
+@dataclass
+class TratoState:
+    settings: Settings
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    plugins: PluginHost
+    huey: Huey
+    tasks: dict[str, Any] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)
+    # Called with the new value when the `schema` counter moves (entity engine).
+    schema_listeners: list[Callable[[int], None]] = field(default_factory=list)
+
+    def refresh(self) -> bool:
+        """Catch up with changes other processes made; False if the database is not set up.
+
+        One read of `core_counter` per call; the plugin set and the entity
+        schema are rebuilt only when their counter moved.
+        """
+        try:
+            with self.sessionmaker() as session:
+                values = counters.read_all(session)
+                if values.get(counters.PLUGINS) != self.seen.get(counters.PLUGINS):
+                    self.plugins.load_enabled(session, values.get(counters.PLUGINS))
+                    log.debug("plugins now enabled: %s", ", ".join(sorted(self.plugins.enabled)) or "none")
+        except (OperationalError, ProgrammingError) as exc:
+            if "core_counter" in str(exc) or "no such table" in str(exc):
+                return False
+            raise
+        schema = values.get(counters.SCHEMA)
+        if schema != self.seen.get(counters.SCHEMA):
+            for listener in self.schema_listeners:
+                listener(schema or 0)
+        self.seen = values
+        return True

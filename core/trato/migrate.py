@@ -1,0 +1,144 @@
+"""Alembic for the core and every plugin: one version table, one branch each.
+
+The core's revisions carry the branch label `core`; a plugin's root revision
+carries the plugin's name as label and `depends_on` the core revision it
+needs. Every loaded plugin's version folder is on the path (so that a
+disabled plugin's rows in `alembic_version` still resolve), but only the
+targets asked for are upgraded.
+"""
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import MigrationError
+from .hooks.discovery import PluginRecord
+from .resources import resource_dir
+
+CORE = "core"
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Keep autogenerate away from what admins made at run time (x_ tables, cf_ columns)."""
+    if type_ == "table" and (name or "").startswith("x_"):
+        return False
+    if type_ == "column" and (name or "").startswith("cf_"):
+        return False
+    return True
+
+
+def config_for(records: dict[str, PluginRecord], connection: Connection | None = None) -> Config:
+    """An Alembic config whose version path holds the core and every loaded plugin."""
+    root = resource_dir("migrations")
+    locations = [str(root / "versions")]
+    for record in records.values():
+        if record.ok and record.plugin and record.plugin.migrations_path:
+            locations.append(str(record.plugin.migrations_path))
+    cfg = Config(stdout=io.StringIO())
+    cfg.set_main_option("script_location", str(root).replace("%", "%%"))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(locations).replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def has_branch(records: dict[str, PluginRecord], name: str) -> bool:
+    script = ScriptDirectory.from_config(config_for(records))
+    try:
+        script.get_revisions(f"{name}@head")
+    except CommandError:
+        return False
+    return True
+
+
+def _run(conn: Connection, records: dict[str, PluginRecord], action: str, target: str) -> None:
+    cfg = config_for(records, conn)
+    try:
+        getattr(command, action)(cfg, target)
+    except CommandError as exc:
+        message = str(exc)
+        if "Can't locate revision" in message:
+            message += (" — the database holds a revision that no installed plugin provides; "
+                        "reinstall the plugin that added it (see `trato db current`)")
+        raise MigrationError(f"{target}: {message}") from None
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise MigrationError(
+            f"a migration towards {target} failed and was rolled back: {detail}"
+        ) from exc
+
+
+def upgrade(conn: Connection, records: dict[str, PluginRecord], plugins: Iterable[str]) -> None:
+    """Upgrade the core, then each named plugin's branch, inside `conn`'s transaction."""
+    _run(conn, records, "upgrade", f"{CORE}@head")
+    for name in plugins:
+        if has_branch(records, name):
+            _run(conn, records, "upgrade", f"{name}@head")
+
+
+def downgrade(conn: Connection, records: dict[str, PluginRecord], target: str) -> None:
+    _run(conn, records, "downgrade", target)
+
+
+def current(conn: Connection) -> set[str]:
+    return set(MigrationContext.configure(conn).get_current_heads())
+
+
+@dataclass(frozen=True)
+class Step:
+    revision: str
+    branch: str
+    message: str
+
+
+def _branch_of(script: ScriptDirectory, rev: Any) -> str:
+    labels = set(rev.branch_labels)
+    while not labels and rev.down_revision:
+        down = rev.down_revision if isinstance(rev.down_revision, str) else rev.down_revision[0]
+        rev = script.get_revision(down)
+        labels = set(rev.branch_labels)
+    return sorted(labels)[0] if labels else "?"
+
+
+def pending(conn: Connection, records: dict[str, PluginRecord], plugins: Iterable[str]) -> list[Step]:
+    """What `upgrade` would run, oldest first."""
+    script = ScriptDirectory.from_config(config_for(records))
+    heads = current(conn) if inspect(conn).has_table("alembic_version") else set()
+    applied: set[str] = set()
+    for head in heads:
+        applied.update(r.revision for r in script.iterate_revisions(head, "base"))
+    steps: list[Step] = []
+    seen: set[str] = set()
+    for target in [CORE, *plugins]:
+        try:
+            revs = list(script.iterate_revisions(f"{target}@head", "base"))
+        except CommandError:
+            continue
+        for rev in reversed(revs):
+            if rev.revision not in applied and rev.revision not in seen:
+                seen.add(rev.revision)
+                steps.append(Step(rev.revision, _branch_of(script, rev), rev.doc or ""))
+    return steps
+
+
+def history(records: dict[str, PluginRecord]) -> list[Step]:
+    script = ScriptDirectory.from_config(config_for(records))
+    return [Step(r.revision, _branch_of(script, r), r.doc or "") for r in script.walk_revisions()]
+
+
+def is_initialised(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return inspect(conn).has_table("alembic_version") and bool(current(conn))

@@ -1,0 +1,73 @@
+"""CSRF, sign-in sessions that the server can revoke, and security headers."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, redirect, render_template, request, url_for
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from . import db
+from .models import User
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'"
+)
+
+
+def load_user(user_id: str) -> User | None:
+    """The cookie holds `id:epoch`; a bumped epoch ends every older session at once."""
+    uid, _, epoch = user_id.partition(":")
+    if not uid.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session().get(User, int(uid))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths are followed after sign-in or a language switch."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
+
+
+def _login_redirect() -> Any:
+    if request.headers.get("HX-Request"):
+        return Response("", 401, {"HX-Redirect": url_for("auth.login")})
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _csrf_failed(err: CSRFError) -> Any:
+    if request.headers.get("HX-Request"):
+        return Response("", 401, {"HX-Redirect": url_for("auth.login")})
+    return render_template("errors/error.html", code=400, reason=err.description), 400
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_login_redirect)
+    login_manager.session_protection = "basic"
+    app.register_error_handler(CSRFError, _csrf_failed)
+    app.after_request(_headers)

@@ -1,0 +1,145 @@
+"""Settings from `TRATO_*` environment variables and an optional `trato.toml`.
+
+Environment variables win over the file, so that a container or a systemd unit
+can override one value without editing the instance folder.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from .errors import ConfigError
+
+
+@dataclass
+class Settings:
+    """Every setting Trato reads; docs/configuration.md lists them all."""
+
+    instance_path: Path = Path("instance")
+    database_url: str = ""
+    secret_key: str = ""
+    theme: str = "default"
+    default_locale: str = "en"
+    default_timezone: str = "UTC"
+    redis_url: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    session_cookie_secure: bool = False
+    trace_hooks: bool = False
+    log_level: str = "INFO"
+    recycle_retention_days: int = 30
+    max_upload_mb: int = 25
+    jobs_immediate: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def huey_path(self) -> Path:
+        return self.instance_path / "jobs.db"
+
+
+_LOCALES = ("en", "es")
+
+
+def _coerce(name: str, kind: Any, raw: Any) -> Any:
+    """Turn a raw string or TOML value into the setting's type, or say why not."""
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"TRATO_{name.upper()}: expected true or false, got {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"TRATO_{name.upper()}: expected a whole number, got {raw!r}") from None
+    if kind is Path:
+        return Path(str(raw)).expanduser()
+    return str(raw)
+
+
+def load_settings(instance_path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Read the file, then the environment, then explicit overrides, and validate."""
+    base = Path(instance_path or os.environ.get("TRATO_INSTANCE_PATH") or "instance").resolve()
+    values: dict[str, Any] = {}
+    toml_file = base / "trato.toml"
+    if toml_file.is_file():
+        try:
+            values.update(tomllib.loads(toml_file.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{toml_file}: not valid TOML ({exc})") from None
+    hints = get_type_hints(Settings)
+    known = {f.name for f in fields(Settings)} - {"extra", "instance_path"}
+    for name in known:
+        env = os.environ.get(f"TRATO_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update(overrides)
+    unknown = set(values) - known - {"instance_path"}
+    if unknown:
+        raise ConfigError(
+            f"{toml_file}: unknown setting(s) {', '.join(sorted(unknown))}; see docs/configuration.md"
+        )
+    clean = {k: _coerce(k, hints[k], v) for k, v in values.items() if k != "instance_path"}
+    settings = Settings(instance_path=base, **clean)
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    if settings.default_locale not in _LOCALES:
+        raise ConfigError(
+            f"TRATO_DEFAULT_LOCALE: {settings.default_locale!r} is not a shipped language; use one of {', '.join(_LOCALES)}"
+        )
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(settings.default_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TRATO_DEFAULT_TIMEZONE: {settings.default_timezone!r} is not a time zone name such as Europe/Madrid"
+        ) from None
+    if settings.database_url:
+        try:
+            url = make_url(settings.database_url)
+        except ArgumentError:
+            raise ConfigError(
+                f"TRATO_DATABASE_URL: {settings.database_url!r} is not a database URL "
+                "(expected sqlite:///path or postgresql://user@host/db)"
+            ) from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ConfigError(
+                f"TRATO_DATABASE_URL: {url.get_backend_name()} is not supported; use sqlite or postgresql"
+            )
+    if settings.recycle_retention_days < 1:
+        raise ConfigError("TRATO_RECYCLE_RETENTION_DAYS: must be at least 1")
+
+
+def prepare_instance(settings: Settings) -> Settings:
+    """Create the instance folder, default the database and the secret key.
+
+    The secret key is generated once and kept in the instance folder, so that
+    sessions survive a restart and every worker on the machine signs alike.
+    """
+    try:
+        settings.instance_path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the instance folder {settings.instance_path}: {exc.strerror}") from None
+    if not settings.database_url:
+        settings.database_url = f"sqlite:///{settings.instance_path / 'trato.db'}"
+    if not settings.secret_key:
+        key_file = settings.instance_path / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            key_file.chmod(0o600)
+        settings.secret_key = key_file.read_text(encoding="utf-8").strip()
+    return settings

@@ -1,0 +1,9 @@
+from trato import hookimpl
+
+HEARD: list[str] = []
+
+
+@hookimpl
+def greeting_sent(text):
+    """Implements a hook that the greet plugin publishes."""
+    HEARD.append(text)
