@@ -1,7 +1,9 @@
 """The application factory."""
 from __future__ import annotations
 
-import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -10,16 +12,43 @@ from flask import Flask
 from . import db
 from .errors import ConfigError
 from .extension import TratoState
+from .hooks.adopt import adopt
 from .hooks.discovery import discover
 from .hooks.host import PluginHost
 from .hooks.plugin import Plugin
 from .jobs import TaskRegistry, make_huey
 from .settings import Settings, load_settings, prepare_instance
+from .tasks import register_core_tasks
 
 try:
     CORE_VERSION = version("trato")
 except PackageNotFoundError:  # running from a checkout that was never installed
     CORE_VERSION = "0.1.0"
+
+
+class TratoFlask(Flask):
+    """Flask, plus a guarded window for mounting a plugin installed while running.
+
+    Flask refuses new routes once it has served a request, to catch set-up
+    code that runs too late by mistake. Adopting a freshly installed plugin is
+    deliberate, so it happens inside `late_setup()`, under a lock.
+    """
+
+    _late_lock = threading.Lock()
+    _late = False
+
+    @contextmanager
+    def late_setup(self) -> Iterator[None]:
+        with self._late_lock:
+            self._late = True
+            try:
+                yield
+            finally:
+                self._late = False
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if not self._late:
+            super()._check_setup_finished(f_name)
 
 
 def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plugin] | None = None,
@@ -33,14 +62,14 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
     if settings is None:
         settings = load_settings(**overrides)
     prepare_instance(settings)
-    app = Flask("trato", instance_path=str(settings.instance_path), static_folder=None, template_folder=None)
+    app = TratoFlask("trato", instance_path=str(settings.instance_path), static_folder=None, template_folder=None)
     _configure(app, settings)
 
     from .logs import setup_logging
 
     setup_logging(app, settings.log_level)
     engine = db.make_engine(settings.database_url)
-    host = PluginHost(discover(CORE_VERSION, extra_plugins), trace=settings.trace_hooks)
+    host = PluginHost(discover(CORE_VERSION, extra_plugins), trace=settings.trace_hooks, extra=extra_plugins)
     state = TratoState(
         settings=settings,
         engine=engine,
@@ -59,8 +88,8 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
     i18n.init_app(app, host)
     security.init_app(app)
     register_core_views(app)
-    host.register_blueprints(app)
-    _register_tasks(app, state)
+    register_core_tasks(TaskRegistry(app, state.huey, "core", state.tasks))
+    adopt(app, host.loaded)
     return app
 
 
@@ -82,11 +111,3 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
     if not settings.secret_key:
         raise ConfigError("no secret key: set TRATO_SECRET_KEY or let Trato write one into the instance folder")
-
-
-def _register_tasks(app: Flask, state: TratoState) -> None:
-    from .tasks import register_core_tasks
-
-    register_core_tasks(TaskRegistry(app, state.huey, "core", state.tasks))
-    for impl in state.plugins.all_hooks.register_tasks.get_hookimpls():
-        impl.function(tasks=TaskRegistry(app, state.huey, impl.plugin_name, state.tasks))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from huey import Huey
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -40,7 +41,12 @@ class TratoState:
             with self.sessionmaker() as session:
                 values = counters.read_all(session)
                 if values.get(counters.PLUGINS) != self.seen.get(counters.PLUGINS):
-                    self.plugins.load_enabled(session, values.get(counters.PLUGINS))
+                    enabled = self.plugins.enabled_in_database(session)
+                    if enabled - set(self.plugins.records):
+                        from .hooks.adopt import rescan  # another process enabled a newly installed plugin
+
+                        rescan(current_app._get_current_object())  # type: ignore[attr-defined]
+                    self.plugins.set_enabled(enabled, values.get(counters.PLUGINS))
                     log.debug("plugins now enabled: %s", ", ".join(sorted(self.plugins.enabled)) or "none")
         except (OperationalError, ProgrammingError) as exc:
             if "core_counter" in str(exc) or "no such table" in str(exc):

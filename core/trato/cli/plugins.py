@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..hooks import switch
+from ..hooks.adopt import rescan
 from .common import app, refreshed_state
 
 
@@ -17,6 +18,7 @@ def plugins_group() -> None:
 @with_appcontext
 def list_plugins() -> None:
     st = refreshed_state()
+    rescan(app())
     records = sorted(st.plugins.records.values(), key=lambda r: r.name)
     if not records:
         click.echo("No plugin is installed (pip install trato-<area> to add one).")

@@ -65,23 +65,47 @@ class EnabledHooks:
 class PluginHost:
     """What one Flask app knows about plugins."""
 
-    def __init__(self, records: dict[str, PluginRecord], trace: bool = False) -> None:
-        self.records = records
+    def __init__(self, records: dict[str, PluginRecord], trace: bool = False,
+                 extra: dict[str, Any] | None = None) -> None:
+        self.records: dict[str, PluginRecord] = {}
+        self.extra = extra or {}
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(specs)
-        for record in self.loaded.values():
-            if record.hookspecs:
-                self.pm.add_hookspecs(record.hookspecs)
-        for record in self.loaded.values():
-            self.pm.register(record.hooks, name=record.name)
-        self.pm.check_pending()
+        self.add_records(records)
         if trace:
             self.pm.trace.root.setwriter(log.info)
             self.pm.enable_tracing()
         self.enabled: frozenset[str] = frozenset()
         self.seen_counter: int | None = None
-        self.hook = EnabledHooks(self)
         self.blueprint_owner: dict[str, str] = {}
+
+    def add_records(self, records: dict[str, PluginRecord]) -> None:
+        """Register newly found plugins' specifications and implementations."""
+        self.records.update(records)
+        fresh = [r for r in records.values() if r.ok]
+        for record in fresh:
+            if record.hookspecs:
+                self.pm.add_hookspecs(record.hookspecs)
+        for record in fresh:
+            self.pm.register(record.hooks, name=record.name)
+        self._drop_unknown_hooks()
+        self.hook = EnabledHooks(self)
+
+    def _drop_unknown_hooks(self) -> None:
+        """Mark broken (and unregister) a plugin implementing a hook nobody specifies.
+
+        A hook of another plugin is legitimate only with `@hookimpl(optionalhook=True)`,
+        since that plugin may be absent.
+        """
+        while True:
+            try:
+                self.pm.check_pending()
+                return
+            except pluggy.PluginValidationError as exc:
+                name = self.pm.get_name(exc.plugin) or ""
+                self.pm.unregister(exc.plugin)
+                if name in self.records:
+                    self.records[name].error = f"{exc}; mark hooks of other plugins @hookimpl(optionalhook=True)"
 
     @property
     def loaded(self) -> dict[str, PluginRecord]:
@@ -100,19 +124,20 @@ class PluginHost:
         self.seen_counter = counter
         self.hook = EnabledHooks(self)
 
-    def load_enabled(self, session: Session, counter: int | None) -> None:
+    def enabled_in_database(self, session: Session) -> set[str]:
         from ..models import PluginState
 
-        names = session.scalars(select(PluginState.name).where(PluginState.enabled.is_(True)))
-        self.set_enabled(names, counter)
+        return set(session.scalars(select(PluginState.name).where(PluginState.enabled.is_(True))))
 
     def enabled_in_order(self) -> list[str]:
         return dependency_order(self.records, self.enabled)
 
-    def register_blueprints(self, app: Flask) -> None:
-        """Mount every loaded plugin's blueprints, answering 404 while disabled."""
+    def register_blueprints(self, app: Flask, names: set[str]) -> None:
+        """Mount the blueprints of plugins `names`; they answer 404 while disabled."""
         for impl in self.all_hooks.blueprints.get_hookimpls():
             owner = impl.plugin_name
+            if owner not in names:
+                continue
             for bp in impl.function() or []:
                 if bp.name != owner and not bp.name.startswith(owner + "_"):
                     self.records[owner].error = (

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from .. import counters, migrate
 from ..errors import PluginError
 from ..models import PluginState, utcnow
+from .adopt import rescan
 from .host import PluginHost, dependency_order
 
 
@@ -63,6 +64,8 @@ def _save_state(session: Session, names: list[str], enabled: bool) -> None:
 def enable(app: Flask, name: str) -> list[str]:
     """Enable `name` and whatever it requires; return the plugins newly enabled."""
     host = _host(app)
+    if name not in host.records:
+        rescan(app)  # installed after this process started
     _record_or_error(host, name)
     new = [n for n in dependency_order(host.records, _closure(host, name)) if n not in host.enabled]
     if not new:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import db
 from ..errors import TratoError
 from ..hooks import switch
+from ..hooks.adopt import rescan
 from ..i18n import _
 from ..models import User
 from ..ui import flatten_sorted
@@ -41,6 +42,7 @@ def _plugins_page(status: int = 200) -> Any:
 @bp.get("/plugins")
 @admin_required
 def plugins() -> Any:
+    rescan(current_app._get_current_object())  # show plugins pip installed since start-up
     return _plugins_page()
 
 
