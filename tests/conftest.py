@@ -29,3 +29,21 @@ def samples() -> dict[str, Plugin]:
 def greet_app(make_app, samples):
     """An app with the sample plugins installed and `greet` enabled."""
     return make_app(plugins=["greet"], extra_plugins=samples)
+
+
+@pytest.fixture(scope="session")
+def installed_samples(tmp_path_factory) -> str:
+    """A folder where the greet sample plugin is pip-installed, for other processes' PYTHONPATH.
+
+    Other processes find it through its entry point, as they would a plugin
+    installed from PyPI.
+    """
+    import subprocess
+
+    site = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(site), str(SAMPLES / "greet")],
+        check=True, capture_output=True,
+    )
+    return str(site)

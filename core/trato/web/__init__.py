@@ -1,6 +1,7 @@
 """The core's own pages, the per-request refresh, and error pages."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
@@ -9,14 +10,38 @@ from werkzeug.exceptions import HTTPException
 
 from ..ui import flatten_sorted
 
+log = logging.getLogger("trato.web")
 
-def _refresh_and_guard() -> Any:
+
+class CatchUp:
+    """WSGI middleware: catch up with other processes before Flask routes the URL.
+
+    Routing happens before `before_request`, so the routes of a plugin that
+    another process just enabled (and this one must adopt) have to exist by
+    then. Costs one indexed read per request; static files skip it.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.inner = app.wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            with self.app.app_context():
+                try:
+                    environ["trato.ready"] = self.app.extensions["trato"].refresh()
+                except Exception:
+                    log.exception("could not catch up with the shared state before %s", environ.get("PATH_INFO"))
+                    raise
+        return self.inner(environ, start_response)
+
+
+def _guard() -> Any:
     if request.endpoint == "static":
         return None
-    state = current_app.extensions["trato"]
-    if not state.refresh():
+    if not request.environ.get("trato.ready", False):
         return render_template("errors/not_initialised.html"), 503
-    state.plugins.guard_request(request.blueprint)
+    current_app.extensions["trato"].plugins.guard_request(request.blueprint)
     return None
 
 
@@ -36,7 +61,8 @@ def _http_error(err: HTTPException) -> Any:
 def register_core_views(app: Flask) -> None:
     from . import account, admin, auth, home, jobs
 
-    app.before_request(_refresh_and_guard)
+    app.wsgi_app = CatchUp(app)  # type: ignore[method-assign]
+    app.before_request(_guard)
     for module in (auth, home, admin, account, jobs):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"navigation": _navigation})
