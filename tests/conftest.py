@@ -31,19 +31,23 @@ def greet_app(make_app, samples):
     return make_app(plugins=["greet"], extra_plugins=samples)
 
 
-@pytest.fixture(scope="session")
-def installed_samples(tmp_path_factory) -> str:
-    """A folder where the greet sample plugin is pip-installed, for other processes' PYTHONPATH.
+def pip_install(target: Path, *names: str) -> str:
+    """pip-install sample plugins into `target`, for another process's PYTHONPATH.
 
-    Other processes find it through its entry point, as they would a plugin
+    That process finds them through their entry points, as it would plugins
     installed from PyPI.
     """
     import subprocess
 
-    site = tmp_path_factory.mktemp("site")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(site), str(SAMPLES / "greet")],
+         "--target", str(target), *(str(SAMPLES / n) for n in names)],
         check=True, capture_output=True,
     )
-    return str(site)
+    return str(target)
+
+
+@pytest.fixture(scope="session")
+def installed_samples(tmp_path_factory) -> str:
+    """A folder with the greet and badmig sample plugins pip-installed."""
+    return pip_install(tmp_path_factory.mktemp("site"), "greet", "badmig")

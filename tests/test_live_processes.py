@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 
 from trato.db import make_engine
 
-from .conftest import SAMPLES
+from .conftest import pip_install
 from .support.live import Visitor, base_env, start_server, trato
 
 ADMIN = ("admin@example.com", "a-long-admin-password")
@@ -33,8 +33,7 @@ def test_plugin_installed_while_running_is_enabled_in_every_process(tmp_path, tr
     worker = None
     try:
         # Installed with pip after both servers started: no restart follows.
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                        "--target", str(site), str(SAMPLES / "greet")], check=True, capture_output=True)
+        pip_install(site, "greet")
         alice, bob = Visitor(first.url), Visitor(second.url)
         alice.sign_in(*ADMIN)
         bob.sign_in(*ADMIN)

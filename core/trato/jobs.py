@@ -37,8 +37,19 @@ def make_huey(settings: Settings, database_url: str) -> Huey:
         return RedisHuey(QUEUE_NAME, url=settings.redis_url)
     if database_url.startswith("postgresql"):
         dsn = database_url.split("://", 1)[1]
-        return PostgresHuey(QUEUE_NAME, dsn="postgresql://" + dsn, table_prefix="core_jobq")
+        # No connection while the app is built: the tables are made by prepare_queue().
+        return PostgresHuey(QUEUE_NAME, dsn="postgresql://" + dsn, table_prefix="core_jobq", create_tables=False)
     return SqliteHuey(QUEUE_NAME, filename=str(settings.huey_path))
+
+
+def prepare_queue(huey: Huey) -> None:
+    """Create the queue's tables where the storage keeps them in our database.
+
+    Called by `trato init`, `trato db upgrade` and `trato worker`; creating
+    them is idempotent.
+    """
+    if isinstance(huey, PostgresHuey):
+        huey.storage.initialize_schema()
 
 
 class JobContext:

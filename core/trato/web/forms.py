@@ -1,22 +1,30 @@
-"""Flask-WTF forms of the core's pages."""
+"""Flask-WTF forms of the core's pages.
+
+Addresses are checked with the rule of `users.create_user`, which the CLI uses
+too, so the web and the CLI agree on what an address is; WTForms' `Email()`
+needs the email_validator package and a stricter rule. Signing in does not
+judge the address at all: an unknown one simply fails to authenticate.
+"""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from ..i18n import _l
 from ..passwords import MIN_LENGTH
+from ..users import EMAIL_RE
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
+                                                  Regexp(EMAIL_RE, message=_l("This is not an email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_LENGTH)])
     is_admin = BooleanField(_l("Administrator"))
