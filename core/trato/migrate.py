@@ -55,6 +55,12 @@ def config_for(records: dict[str, PluginRecord], connection: Connection | None =
     return cfg
 
 
+def core_head() -> str:
+    """The core's newest revision: what a new plugin branch `depends_on`."""
+    script = ScriptDirectory.from_config(config_for({}))
+    return str(script.get_revisions(f"{CORE}@head")[0].revision)
+
+
 def has_branch(records: dict[str, PluginRecord], name: str) -> bool:
     script = ScriptDirectory.from_config(config_for(records))
     try:

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import click
+import psycopg
 from flask.cli import FlaskGroup
 from sqlalchemy.exc import OperationalError
 
@@ -29,8 +30,9 @@ class TratoGroup(FlaskGroup):
             return super().invoke(ctx)
         except TratoError as exc:
             raise click.ClickException(str(exc)) from None
-        except OperationalError as exc:
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        except (OperationalError, psycopg.OperationalError) as exc:
+            cause = getattr(exc, "orig", None) or exc
+            detail = str(cause).strip().splitlines()[0]
             raise click.ClickException(
                 f"cannot use the database ({detail}); check TRATO_DATABASE_URL and that the server is running"
             ) from None
@@ -56,9 +58,9 @@ cli = TratoGroup(
 
 def main() -> None:
     from . import db as db_cmds
-    from . import misc, plugins, users
+    from . import i18n, misc, plugins, scaffold, users
 
     sys.excepthook = _no_traceback
-    for module in (db_cmds, plugins, users, misc):
+    for module in (db_cmds, plugins, users, i18n, misc, scaffold):
         module.register(cli)
     cli.main(prog_name="trato")

@@ -1,10 +1,17 @@
 """`trato db ...`: migrations of the core and the enabled plugins."""
 from __future__ import annotations
 
+from argparse import Namespace
+from typing import Any
+
 import click
+from alembic import command
+from alembic.script import Script
 from flask.cli import with_appcontext
 
 from .. import migrate
+from ..jobs import prepare_queue
+from ..errors import TratoError
 from .common import refreshed_state, state
 
 
@@ -23,6 +30,7 @@ def upgrade() -> None:
     with st.engine.begin() as conn:
         steps = migrate.pending(conn, st.plugins.records, st.plugins.enabled_in_order())
         migrate.upgrade(conn, st.plugins.records, st.plugins.enabled_in_order())
+    prepare_queue(st.huey)
     click.echo(f"Applied {len(steps)} revision(s)." if steps else "The database is up to date.")
 
 
@@ -61,6 +69,38 @@ def pending() -> None:
         click.echo("Nothing to run: the database is up to date.")
     for step in steps:
         click.echo(f"{step.revision:<14} {step.branch:<12} {step.message}")
+
+
+@db_group.command("revision", help="Add an empty revision to a plugin's branch, for its author to fill in.")
+@click.option("--plugin", "name", required=True, help="The plugin whose migrations/ gets the revision.")
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@click.option("--depends-on", multiple=True, metavar="REVISION",
+              help="A revision of another branch this one needs, such as sales@head (repeatable).")
+@with_appcontext
+def revision(name: str, message: str, depends_on: tuple[str, ...]) -> None:
+    """Chain onto `NAME@head`, or start the branch when the plugin has none yet.
+
+    A new branch is labelled with the plugin's name and depends on the core's
+    newest revision, as `trato plugin new` does for the first migration.
+    Alembic writes `--depends-on` targets such as `sales@head` as revision ids.
+    """
+    records = state().plugins.records
+    record = records.get(name)
+    if record is None or record.plugin is None or not record.ok:
+        raise TratoError(f"no working plugin called {name!r} is installed; see `trato plugins list`")
+    folder = record.plugin.package_path() / "migrations"
+    needs = list(depends_on)
+    if migrate.has_branch(records, name):
+        where: dict[str, Any] = {"head": f"{name}@head"}
+    else:
+        folder.mkdir(exist_ok=True)
+        where = {"head": "base", "branch_label": name}
+        needs.insert(0, migrate.core_head())
+    cfg = migrate.config_for(records)
+    cfg.cmd_opts = Namespace(quiet=True)  # the line below says where the file went
+    script = command.revision(cfg, message=message, version_path=str(folder), depends_on=needs or None, **where)
+    assert isinstance(script, Script)
+    click.echo(f"Wrote {script.path}; fill in upgrade() and downgrade(), then run `trato db upgrade`.")
 
 
 def register(cli: click.Group) -> None:

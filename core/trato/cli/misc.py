@@ -10,6 +10,7 @@ from flask.cli import run_command, with_appcontext
 from .. import db, migrate
 from ..demo import already_loaded, load_demo
 from ..errors import TratoError
+from ..jobs import prepare_queue
 from ..hooks import switch
 from ..hooks.host import dependency_order
 from ..users import count_users, create_user
@@ -25,16 +26,22 @@ from .common import app, refreshed_state, state
 @with_appcontext
 def init(demo: bool, admin_email: str, admin_password: str | None, locale: str) -> None:
     st = state()
-    if migrate.is_initialised(st.engine):
+    existed = migrate.is_initialised(st.engine)
+    if existed:
         st.refresh()
     with st.engine.begin() as conn:
         migrate.upgrade(conn, st.plugins.records, st.plugins.enabled_in_order())
+    prepare_queue(st.huey)
     st.refresh()
-    click.echo(f"Database ready: {st.engine.url.render_as_string(hide_password=True)}")
+    url = st.engine.url.render_as_string(hide_password=True)
+    click.echo(f"Kept the existing database and brought it up to date: {url}" if existed else f"Database ready: {url}")
     if demo:
         for name in dependency_order(st.plugins.records, st.plugins.loaded):
-            for new in switch.enable(app(), name):
-                click.echo(f"Enabled plugin {new}.")
+            try:
+                for new in switch.enable(app(), name):
+                    click.echo(f"Enabled plugin {new}.")
+            except TratoError as exc:  # one bad plugin must not stop the others
+                click.echo(f"Skipped plugin {name}: {exc}", err=True)
     session = db.session()
     password = None
     if count_users(session) == 0:
@@ -74,6 +81,7 @@ def worker(workers: int) -> None:
     if st.huey.immediate:
         raise TratoError("TRATO_JOBS_IMMEDIATE is on: jobs run inside the web process, there is nothing to consume")
     click.echo(f"Worker started with {workers} thread(s); tasks: {', '.join(sorted(st.tasks))}")
+    prepare_queue(st.huey)
     consumer = st.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()
 

@@ -15,6 +15,7 @@ from flask import Flask
 from flask_babel import get_domain
 
 from ..jobs import TaskRegistry
+from .commands import register_commands
 from .discovery import discover
 
 _rescan_lock = threading.Lock()
@@ -27,6 +28,7 @@ def adopt(app: Flask, names: Iterable[str]) -> None:
     wanted = {n for n in names if n in host.loaded}
     with app.late_setup():  # type: ignore[attr-defined]
         host.register_blueprints(app, wanted)
+    register_commands(app, host, wanted)
     for impl in host.all_hooks.register_tasks.get_hookimpls():
         if impl.plugin_name in wanted:
             impl.function(tasks=TaskRegistry(app, state.huey, impl.plugin_name, state.tasks))

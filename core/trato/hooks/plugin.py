@@ -9,7 +9,12 @@ from types import ModuleType
 from typing import Any
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
-RESERVED = frozenset({"core", "admin", "api", "auth", "static", "x", "cf", "trato", "jobs", "i18n"})
+# Words the core uses for its tables, URLs and `trato` sub-commands; a plugin
+# so named would collide with them.
+RESERVED = frozenset({
+    "core", "admin", "api", "auth", "static", "x", "cf", "trato", "jobs", "i18n", "profile",
+    "db", "user", "plugins", "plugin", "init", "run", "demo", "worker", "check", "docs", "shell", "routes",
+})
 
 
 @dataclass(frozen=True)

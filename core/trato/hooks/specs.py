@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from ..fields import FieldType
     from ..jobs import TaskRegistry
+    from ..records import RecordData
     from ..ui import Fragment, NavItem
 
 
@@ -73,7 +75,7 @@ def dashboard_widgets(user: Any) -> list[Fragment]:
 
         @hookimpl
         def dashboard_widgets(user):
-            count = db.session().scalar(select(func.count()).select_from(Greeting))
+            count = session().scalar(select(func.count()).select_from(Greeting))
             return [Fragment(_l("Greetings"), "hello/widget.html", {"count": count})]
     """
 
@@ -116,20 +118,24 @@ def register_tasks(tasks: TaskRegistry) -> None:
 
 @hookspec
 def cli_commands() -> list[Any]:
-    """Return click commands to add under `trato <plugin> ...`.
+    """Return click commands to run as `trato <plugin> <command>`.
 
-    Called once when the command line starts, for every loaded plugin; the
-    commands refuse to run while the plugin is disabled.
+    Called once per process for every installed plugin that loaded, enabled
+    or not. The commands go into a group named after the plugin, which
+    refuses to run them while the plugin is disabled ("plugin hello is not
+    enabled; trato plugins enable hello"). They run inside an app context,
+    so `trato.session()` works in them.
 
     Example::
 
         @click.command("greet")
-        def greet():
-            click.echo("hello")
+        @click.option("--name", default="world")
+        def greet(name):
+            click.echo(f"hello {name}")
 
         @hookimpl
         def cli_commands():
-            return [greet]
+            return [greet]   # trato hello greet --name Ana
     """
 
 
@@ -150,12 +156,20 @@ def demo_data(session: Session, locale: str) -> None:
 
 
 @hookspec
-def plugin_enabled(name: str) -> None:
+def plugin_enabled(name: str, session: Session) -> None:
     """Called in the process that enabled plugin `name`, after its migrations ran.
 
     Use it for one-off set-up that is not schema, such as default rows that
-    other plugins' records need. It runs inside the enabling transaction:
-    raising refuses the enable and rolls everything back.
+    other plugins' records need. `session` is bound to the enabling
+    transaction: add rows to it (do not commit); raising refuses the enable
+    and rolls back the migrations and the rows alike.
+
+    Example::
+
+        @hookimpl
+        def plugin_enabled(name, session):
+            if name == "sales" and not session.scalar(select(Pipeline.id).limit(1)):
+                session.add(Pipeline(name="Sales"))
     """
 
 
@@ -164,4 +178,110 @@ def plugin_disabled(name: str) -> None:
     """Called in the process that disabled plugin `name`. Its data stays.
 
     Plugins that cache something about another plugin drop it here.
+    """
+
+
+@hookspec
+def field_types() -> list[FieldType]:
+    """Return the field types this plugin adds, as `trato.FieldType` instances.
+
+    Called once per process for every loaded plugin. A type's `name` must
+    start with `<plugin>_`; it becomes available to the plugin's models (pass
+    the instance to `trato.field(...)`) and to admins' custom fields. Subclass
+    a built-in type to inherit its storage and change only what differs.
+
+    Example::
+
+        class Rating(IntegerType):
+            name = "hello_rating"
+            widget = "hello_stars"
+            cell = "hello_stars"
+
+            def schema_field(self, field, **kwargs):
+                return super().schema_field(field, validate=Range(1, 5), **kwargs)
+
+        @hookimpl
+        def field_types():
+            return [Rating()]
+    """
+
+
+@hookspec
+def entities() -> list[type]:
+    """Return the plugin's entity models: SQLAlchemy models that mix in `trato.Record`.
+
+    Called once per process for every loaded plugin; the entities are offered
+    while the plugin is enabled. A model's table must start with `<plugin>_`
+    (the table name is the entity's name), and the model sets
+    `__entity__ = EntityInfo(label, plural, title, search, list_columns)`.
+    Field metadata comes from the columns: declare them with `trato.field()`
+    (type, label, options, help, filterable, section, position). The plugin's
+    migrations create the table with `*record_columns()` first.
+
+    Example::
+
+        class Greeting(Record, Base):
+            __tablename__ = "hello_greeting"
+            __entity__ = EntityInfo(_l("Greeting"), _l("Greetings"), title="text")
+            text: Mapped[str] = field("text", label=_l("Text"), required=True)
+
+        @hookimpl
+        def entities():
+            return [Greeting]
+    """
+
+
+@hookspec
+def before_save(entity: str, values: dict[str, Any], previous: RecordData | None, user: Any) -> str | None:
+    """Check or complete a record before the record service writes it; return a message to refuse.
+
+    Called for every create and update (bulk ones included), for enabled
+    plugins, after validation and the access check. `values` holds every
+    field of the record as it will be saved and may be changed in place (to
+    fill a computed field); `previous` is the record as stored, None on
+    create; `user` is who saves (None for the system). Returning a message
+    (a translated string) refuses the save: nothing is written and the caller
+    gets a `SaveRefused` error carrying it. Return None to let it through.
+
+    Example::
+
+        @hookimpl
+        def before_save(entity, values, previous, user):
+            if entity == "hello_greeting" and "spam" in (values["text"] or ""):
+                return _("Greetings may not contain spam.")
+            return None
+    """
+
+
+@hookspec
+def after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
+    """React to a record that was just created or updated (bulk ones included).
+
+    Runs inside the saving transaction, before its commit: records written
+    here through `trato.records` commit together with it, and raising undoes
+    the whole save. `previous` is None on create. Queue slow work as a job.
+
+    Example::
+
+        @hookimpl
+        def after_save(entity, record, previous, user):
+            if entity == "sales_deal" and record["stage"] == "won" and (previous or {}).get("stage") != "won":
+                submit("sales.celebrate", deal_id=record.id)
+    """
+
+
+@hookspec
+def after_delete(entity: str, record: RecordData, user: Any) -> None:
+    """React to a record that was just moved to the recycle bin (soft delete).
+
+    Runs inside the deleting transaction, before its commit; raising undoes
+    the delete. `record` is the record as it was deleted (`deleted_at` set).
+    Restoring a record calls no hook; purging is a separate, later step.
+
+    Example::
+
+        @hookimpl
+        def after_delete(entity, record, user):
+            if entity == "contacts_account":
+                log.info("account %s deleted by %s", record.id, user)
     """

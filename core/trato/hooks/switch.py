@@ -80,7 +80,7 @@ def enable(app: Flask, name: str) -> list[str]:
                 value = counters.bump(session, counters.PLUGINS)
                 host.set_enabled(before | set(new), value)
                 for n in new:
-                    host.hook.plugin_enabled(name=n)
+                    host.hook.plugin_enabled(name=n, session=session)
                 session.flush()
     except Exception:
         host.set_enabled(before, None)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from .. import db
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, _
 from ..security import safe_next
 
 bp = Blueprint("account", __name__)
@@ -17,7 +17,7 @@ bp = Blueprint("account", __name__)
 def set_locale() -> Any:
     locale = request.form.get("locale", "")
     if locale not in LANGUAGES:
-        abort(400, description=f"unknown language {locale!r}")
+        abort(400, description=_("Trato does not offer the language “%(code)s”.", code=locale))
     session["locale"] = locale
     if current_user.is_authenticated:
         current_user.locale = locale
