@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import db
+from .entities import EntityRegistry
 from .errors import ConfigError
 from .extension import TratoState
 from .hooks.adopt import adopt
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
         plugins=host,
         huey=make_huey(settings, settings.database_url),
     )
+    state.entities = EntityRegistry(host, state.sessionmaker)
+    state.schema_listeners.append(state.entities.schema_moved)
     app.extensions["trato"] = state
     app.teardown_appcontext(db.close_session)
 

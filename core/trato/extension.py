@@ -13,6 +13,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import counters
+from .access import AccessPolicy, DefaultPolicy
+from .entities import EntityRegistry
 from .hooks.host import PluginHost
 from .settings import Settings
 
@@ -30,6 +32,8 @@ class TratoState:
     seen: dict[str, int] = field(default_factory=dict)
     # Called with the new value when the `schema` counter moves (entity engine).
     schema_listeners: list[Callable[[int], None]] = field(default_factory=list)
+    entities: EntityRegistry = field(init=False)  # set by create_app
+    access: AccessPolicy = field(default_factory=DefaultPolicy)
 
     def refresh(self) -> bool:
         """Catch up with changes other processes made; False if the database is not set up.

@@ -31,10 +31,12 @@ CORE = "core"
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Keep autogenerate away from what admins made at run time (x_ tables, cf_ columns)."""
+    """Keep autogenerate away from what admins made at run time (x_ tables, cf_ columns and their indexes)."""
     if type_ == "table" and (name or "").startswith("x_"):
         return False
     if type_ == "column" and (name or "").startswith("cf_"):
+        return False
+    if type_ in ("index", "unique_constraint") and any(c.name.startswith("cf_") for c in obj.columns):
         return False
     return True
 

@@ -37,10 +37,28 @@ class User(UserMixin, Base):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set after an administrator gave a temporary password: every page leads
+    # to the password form until the user picks one of their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Two-factor sign-in (see trato.twofactor): the secret is kept from the
+    # start of enrolment, two-factor is on once `totp_enabled_at` is set, and
+    # the time step of the last accepted code stops a code being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
+
+    @property
+    def has_password(self) -> bool:
+        """False for an invited user who has not chosen a password yet."""
+        return bool(self.password_hash)
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"

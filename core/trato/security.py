@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db
+from . import db, sessions
+from .i18n import _
 from .models import User
 
 csrf = CSRFProtect()
@@ -22,12 +24,15 @@ CSP = (
 
 
 def load_user(user_id: str) -> User | None:
-    """The cookie holds `id:epoch`; a bumped epoch ends every older session at once."""
+    """The cookie holds `id:epoch`; a bumped epoch ends every older session at once.
+
+    A session past its idle or absolute limit (see sessions.py) ends too.
+    """
     uid, _, epoch = user_id.partition(":")
-    if not uid.isdigit() or not epoch.isdigit():
-        return None
-    user = db.session().get(User, int(uid))
-    if user is None or not user.active or user.session_epoch != int(epoch):
+    user = db.session().get(User, int(uid)) if uid.isdigit() and epoch.isdigit() else None
+    if user is None or not user.active or user.session_epoch != int(epoch) \
+            or not sessions.is_current(current_app.extensions["trato"].settings):
+        sessions.forget()
         return None
     return user
 
@@ -54,6 +59,13 @@ def _csrf_failed(err: CSRFError) -> Any:
     return render_template("errors/error.html", code=400, reason=err.description), 400
 
 
+def _refuse_nul_bytes() -> None:
+    """A NUL character is in no real input and PostgreSQL cannot store one: a 400 here, not a 500 later."""
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in fields):
+        abort(400, description=_("The request contains a NUL character, which no field accepts."))
+
+
 def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -64,6 +76,13 @@ def _headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    settings = app.extensions["trato"].settings
+    if settings.trusted_proxies:
+        # The client's address (sign-in throttling, security events) and scheme as the proxies saw them.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    sessions.init_app(app, settings)
+    app.before_request(_refuse_nul_bytes)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

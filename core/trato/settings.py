@@ -36,6 +36,19 @@ class Settings:
     recycle_retention_days: int = 30
     max_upload_mb: int = 25
     jobs_immediate: bool = False
+    session_idle_minutes: int = 480
+    session_max_days: int = 7
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 20
+    login_lockout_minutes: int = 15
+    invite_valid_hours: int = 72
+    trusted_proxies: int = 0
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_from: str = "trato@localhost"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -120,8 +133,12 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(
                 f"TRATO_DATABASE_URL: {url.get_backend_name()} is not supported; use sqlite or postgresql"
             )
-    if settings.recycle_retention_days < 1:
-        raise ConfigError("TRATO_RECYCLE_RETENTION_DAYS: must be at least 1")
+    for name in ("recycle_retention_days", "session_idle_minutes", "session_max_days", "login_max_failures",
+                 "login_max_failures_per_ip", "login_lockout_minutes", "invite_valid_hours", "smtp_port"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"TRATO_{name.upper()}: must be at least 1")
+    if settings.trusted_proxies < 0:
+        raise ConfigError("TRATO_TRUSTED_PROXIES: must be 0 or more")
 
 
 def prepare_instance(settings: Settings) -> Settings:

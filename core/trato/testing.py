@@ -26,7 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from . import migrate
+from . import migrate, sessions
 from .app import create_app
 from .db import make_throwaway_engine
 from .hooks import switch
@@ -133,6 +133,7 @@ def signed_in_client(app: Flask, user: User) -> FlaskClient:
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
+        sessions.stamp(sess)
     return client
 
 

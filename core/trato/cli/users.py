@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .. import db
+from .. import db, security_log
 from ..errors import TratoError
 from ..models import User
 from ..users import create_user, find_by_email, set_password
@@ -28,6 +28,7 @@ def create(email: str, name: str, password: str, admin: bool, locale: str | None
     refreshed_state()
     session = db.session()
     user = create_user(session, email, name, password, is_admin=admin, locale=locale)
+    security_log.record(session, security_log.USER_CREATED, user, method="command line")
     session.commit()
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
 
@@ -43,6 +44,7 @@ def set_pw(email: str, password: str) -> None:
     if user is None:
         raise TratoError(f"no user has the email {email}")
     set_password(session, user, password)
+    security_log.record(session, security_log.PASSWORD_RESET, user, method="command line")
     session.commit()
     click.echo(f"Password of {user.email} changed; their other sessions have ended.")
 

@@ -59,11 +59,11 @@ def _http_error(err: HTTPException) -> Any:
 
 
 def register_core_views(app: Flask) -> None:
-    from . import account, admin, auth, home, jobs
+    from . import account, admin, admin_users, auth, home, jobs, profile  # noqa: F401  (admin_users adds to admin)
 
     app.wsgi_app = CatchUp(app)  # type: ignore[method-assign]
     app.before_request(_guard)
-    for module in (auth, home, admin, account, jobs):
+    for module in (auth, home, admin, account, jobs, profile):
         app.register_blueprint(module.bp)
     app.context_processor(lambda: {"navigation": _navigation})
     app.register_error_handler(HTTPException, _http_error)

@@ -1,4 +1,4 @@
-"""The admin area: plugins and users."""
+"""The admin area: the blueprint, the admin guard, and the plugins screen (users: admin_users.py)."""
 from __future__ import annotations
 
 from functools import wraps
@@ -6,17 +6,11 @@ from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from .. import db
 from ..errors import TratoError
 from ..hooks import switch
 from ..hooks.adopt import rescan
 from ..i18n import _
-from ..models import User
-from ..ui import flatten_sorted
-from ..users import create_user
-from .forms import UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -75,34 +69,3 @@ def plugin_action(name: str, action: str) -> Any:
         return "", 200, {"HX-Redirect": url_for("admin.plugins")}
     return redirect(url_for("admin.plugins"))
 
-
-@bp.route("/users", methods=["GET", "POST"])
-@admin_required
-def users() -> Any:
-    form = UserForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = create_user(db.session(), form.email.data or "", form.name.data or "", form.password.data or "",
-                               is_admin=bool(form.is_admin.data))
-            db.session().commit()
-            flash(_("User %(email)s created.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
-        except TratoError as exc:
-            db.session().rollback()
-            form.email.errors = [*form.email.errors, str(exc)]
-    if request.method == "POST":
-        status = 422
-    rows = db.session().scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows, form=form), status
-
-
-@bp.get("/users/<int:user_id>")
-@admin_required
-def user_detail(user_id: int) -> Any:
-    user = db.session().get(User, user_id)
-    if user is None:
-        abort(404)
-    hook = current_app.extensions["trato"].plugins.hook
-    panels = flatten_sorted(hook.detail_panels(entity="user", record=user, user=current_user._get_current_object()))
-    return render_template("admin/user_detail.html", record=user, panels=panels)

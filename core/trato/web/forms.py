@@ -17,14 +17,21 @@ from ..users import EMAIL_RE
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class UserForm(FlaskForm):
+class InviteForm(FlaskForm):
+    """A new user who will choose a password through a one-time link."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
                                                   Regexp(EMAIL_RE, message=_l("This is not an email address."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_LENGTH)])
     is_admin = BooleanField(_l("Administrator"))
+
+
+class UserForm(InviteForm):
+    """A new user whose first password the administrator sets."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_LENGTH)])

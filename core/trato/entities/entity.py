@@ -1,0 +1,69 @@
+"""An entity as the rest of Trato sees it: metadata, its table, and its fields."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from marshmallow import Schema
+from sqlalchemy import Table
+
+from ..fields import Field, Label, localize
+from .errors import UnknownField
+
+
+@dataclass(frozen=True, eq=False)
+class Entity:
+    """One business record type, built-in (from a plugin's model) or custom (`x_...`).
+
+    `table` is this app's own copy of the table, custom columns included, so
+    that apps on different databases never share custom columns. `fields`
+    are ordered by position. `plugin` is the owner, None for a custom entity.
+    """
+
+    name: str
+    label: Label
+    plural: Label
+    table: Table
+    fields: Mapping[str, Field]
+    title_field: str | None = None
+    search_fields: tuple[str, ...] = ()
+    list_columns: tuple[str, ...] = ()
+    plugin: str | None = None
+
+    @property
+    def custom(self) -> bool:
+        return self.plugin is None
+
+    @property
+    def text(self) -> str:
+        return localize(self.label)
+
+    @property
+    def plural_text(self) -> str:
+        return localize(self.plural)
+
+    def field(self, name: str) -> Field:
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise UnknownField(self.name, name) from None
+
+    def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Field values out of a row of `table` (money's two columns become one Money)."""
+        return {f.name: f.type.read(f, row) for f in self.fields.values()}
+
+    def title_of(self, values: Mapping[str, Any]) -> str:
+        """How a record is named in links and lists: its title field, else `#id`."""
+        if self.title_field and values.get(self.title_field) not in (None, ""):
+            field = self.fields[self.title_field]
+            return field.type.format(field, values[self.title_field])
+        return f"#{values.get('id')}"
+
+    @cached_property
+    def schemas(self) -> dict[str, Schema]:
+        """The marshmallow schemas of this entity: `create` and `update`."""
+        from .schema import build_schemas
+
+        return build_schemas(self)

@@ -1,0 +1,94 @@
+"""The `Record` mixin: the columns every entity table has, built-in or custom."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.orm import Mapped
+
+from ..fields import BUILTIN, Field, FieldType, Label
+from ..fields.sqltypes import UTCDateTime
+from ..i18n import _l
+
+SYSTEM_FIELDS = ("id", "owner_id", "created_by", "created_at", "updated_by", "updated_at", "version", "deleted_at")
+# System fields a caller may set; the record service writes the others itself.
+WRITABLE_SYSTEM_FIELDS = frozenset({"owner_id"})
+
+
+def _info(type_name: str, label: Label) -> dict[str, Any]:
+    return {"type": BUILTIN[type_name], "label": label, "system": True}
+
+
+def _system_columns() -> dict[str, MappedColumn[Any]]:
+    """Fresh record columns on each call: SQLAlchemy binds a column to one table."""
+    user = "core_user.id"
+    return {
+        "id": mapped_column("id", Integer, primary_key=True, sort_order=-10, info=_info("integer", _l("ID"))),
+        "owner_id": mapped_column("owner_id", Integer, ForeignKey(user), index=True, sort_order=-9,
+                                  info=_info("user", _l("Owner"))),
+        "created_by": mapped_column("created_by", Integer, ForeignKey(user), sort_order=90,
+                                    info=_info("user", _l("Created by"))),
+        "created_at": mapped_column("created_at", UTCDateTime(), nullable=False, sort_order=91,
+                                    info=_info("datetime", _l("Created"))),
+        "updated_by": mapped_column("updated_by", Integer, ForeignKey(user), sort_order=92,
+                                    info=_info("user", _l("Updated by"))),
+        "updated_at": mapped_column("updated_at", UTCDateTime(), nullable=False, index=True, sort_order=93,
+                                    info=_info("datetime", _l("Updated"))),
+        "version": mapped_column("version", Integer, nullable=False, default=1, sort_order=94,
+                                 info=_info("integer", _l("Version"))),
+        # No index: it is empty on nearly every row, and SQLite's planner, lacking statistics, would then
+        # walk it for every list instead of the sort's index. The recycle bin is read rarely.
+        "deleted_at": mapped_column("deleted_at", UTCDateTime(), sort_order=95,
+                                    info=_info("datetime", _l("Deleted"))),
+    }
+
+
+def record_columns() -> list[Column[Any]]:
+    """New copies of the record columns, for a plugin's `op.create_table(name, *record_columns(), ...)`."""
+    return [mapped.column for mapped in _system_columns().values()]
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """What a built-in entity says about itself beyond its columns (`__entity__` on the model)."""
+
+    label: Label
+    plural: Label
+    title: str | None = None
+    search: tuple[str, ...] = ()
+    list_columns: tuple[str, ...] = ()
+
+
+class Record:
+    """Mix into a plugin's model to make it an entity: `class Deal(Record, Base)` (in that order).
+
+    Gives the columns every record has: `id`, `owner_id`, `created_by/at`,
+    `updated_by/at`, `version` (optimistic locking) and `deleted_at` (soft
+    delete). For a field whose type needs more than one column (money's
+    `<name>_currency`), the extra columns are added here, before SQLAlchemy
+    maps the class. Set `__entity__ = EntityInfo(...)` on the model.
+    """
+
+    __entity__: ClassVar[EntityInfo]
+
+    id: Mapped[int] = _system_columns()["id"]
+    owner_id: Mapped[int | None] = _system_columns()["owner_id"]
+    created_by: Mapped[int | None] = _system_columns()["created_by"]
+    created_at: Mapped[datetime] = _system_columns()["created_at"]
+    updated_by: Mapped[int | None] = _system_columns()["updated_by"]
+    updated_at: Mapped[datetime] = _system_columns()["updated_at"]
+    version: Mapped[int] = _system_columns()["version"]
+    deleted_at: Mapped[datetime | None] = _system_columns()["deleted_at"]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        for name, value in list(vars(cls).items()):
+            ftype = value.column.info.get("type") if isinstance(value, MappedColumn) else None
+            if isinstance(ftype, FieldType):
+                probe = Field(name=name, type=ftype, label="", settings=value.column.info.get("settings", {}))
+                for extra in ftype.columns(probe)[1:]:
+                    if extra.name not in vars(cls):
+                        setattr(cls, extra.name, mapped_column(extra.name, extra.type, info={"part_of": name}))
+        super().__init_subclass__(**kwargs)

@@ -1,0 +1,56 @@
+"""Field types: how each kind of field is stored, validated, filtered and written as text.
+
+The types are text, long_text, integer, decimal, money, percent, boolean,
+date, datetime, email, phone, url, select, multi_select, relation, user,
+tags and file; plugins add more through the `field_types` hook, usually by subclassing one
+of the classes exported here.
+"""
+from .base import FieldType, FieldValueError
+from .calendar import DateTimeType, DateType
+from .choice import BooleanType, MultiSelectType, SelectType, TagsType
+from .columns import field
+from .definition import Field, Label, Option, localize
+from .money import Money, round_half_up
+from .numeric import DecimalType, IntegerType, MoneyType, PercentType
+from .operators import OPERATORS
+from .refs import FileType, RelationType, UserType
+from .registry import BUILTIN, FieldTypes, UnknownFieldType
+from .sqltypes import ExactDecimal, UTCDateTime, json_value
+from .text import EmailType, LongTextType, PhoneType, TextType, UrlType
+
+__all__ = [
+    "BUILTIN",
+    "OPERATORS",
+    "BooleanType",
+    "DateTimeType",
+    "DateType",
+    "DecimalType",
+    "EmailType",
+    "ExactDecimal",
+    "Field",
+    "FieldType",
+    "FieldTypes",
+    "FieldValueError",
+    "FileType",
+    "IntegerType",
+    "Label",
+    "LongTextType",
+    "Money",
+    "MoneyType",
+    "MultiSelectType",
+    "Option",
+    "PercentType",
+    "PhoneType",
+    "RelationType",
+    "SelectType",
+    "TagsType",
+    "TextType",
+    "UnknownFieldType",
+    "UTCDateTime",
+    "UrlType",
+    "UserType",
+    "field",
+    "json_value",
+    "localize",
+    "round_half_up",
+]

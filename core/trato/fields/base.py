@@ -1,0 +1,154 @@
+"""The field-type interface: what each type knows about its columns and values."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from marshmallow import ValidationError
+from marshmallow import fields as ma
+from sqlalchemy import Column, Table
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeEngine
+
+from ..errors import TratoError
+from . import operators
+
+if TYPE_CHECKING:
+    from .definition import Field
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "sí", "si", "s", "x", "on"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "off", ""})
+
+
+class FieldValueError(TratoError, ValueError):
+    """A value does not fit a field; the message says why, for a person."""
+
+
+def first_message(messages: Any) -> str:
+    """One readable line out of marshmallow's nested error messages."""
+    if isinstance(messages, dict):
+        key, inner = next(iter(messages.items()))
+        return f"{key}: {first_message(inner)}"
+    if isinstance(messages, list):
+        return first_message(messages[0])
+    return str(messages)
+
+
+def plain_messages(messages: Any) -> Any:
+    """marshmallow's error messages with every message a list of plain strings.
+
+    The fields' own messages are lazy (translated when shown), and marshmallow
+    only wraps real strings in lists; this makes both kinds look alike.
+    """
+    if isinstance(messages, dict):
+        return {key: plain_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [str(m) if not isinstance(m, (dict, list)) else plain_messages(m) for m in messages]
+    return [str(messages)]
+
+
+def parse_bool(text: Any) -> bool:
+    if isinstance(text, bool):
+        return text
+    word = str(text).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    from .messages import NOT_BOOLEAN
+
+    raise FieldValueError(str(NOT_BOOLEAN))
+
+
+class FieldType(ABC):
+    """A kind of field. One instance serves every field of that kind.
+
+    Subclasses set the class attributes and implement `sql_type` and
+    `schema_field`; the defaults suit a type kept in one column of the
+    field's name. Plugins subclass this to add types (hook `field_types`).
+    """
+
+    name: ClassVar[str]
+    widget: ClassVar[str]  # the form widget the views render
+    cell: ClassVar[str]  # the list-cell formatter the views use
+    operators: ClassVar[frozenset[str]] = operators.EQUALITY
+    sortable: ClassVar[bool] = True
+    searchable: ClassVar[bool] = False  # free-text search may look in it
+
+    @abstractmethod
+    def sql_type(self, field: Field) -> TypeEngine[Any]:
+        """The column type that stores the field."""
+
+    @abstractmethod
+    def schema_field(self, field: Field, **kwargs: Any) -> ma.Field:
+        """The marshmallow field that validates input; `kwargs` go to its constructor."""
+
+    def columns(self, field: Field) -> list[Column[Any]]:
+        """The columns a custom field of this type adds (all nullable: `required` is the service's rule)."""
+        return [Column(field.name, self.sql_type(field), nullable=True)]
+
+    def foreign_key(self, field: Field) -> str | None:
+        """`table.column` a built-in model's column refers to, if any."""
+        return None
+
+    def read(self, field: Field, row: Mapping[str, Any]) -> Any:
+        """The field's value out of a row of its table."""
+        return row[field.name]
+
+    def write(self, field: Field, value: Any) -> dict[str, Any]:
+        """Column values that store `value`."""
+        return {field.name: value}
+
+    def expression(self, field: Field, table: Table) -> ColumnElement[Any]:
+        """What filters and sorting compare."""
+        return table.c[field.name]
+
+    def validate(self, field: Field, value: Any) -> Any:
+        """`value` checked and converted by the field's marshmallow field."""
+        try:
+            return field.value_field.deserialize(value)
+        except ValidationError as err:
+            raise FieldValueError(first_message(err.messages)) from None
+
+    def from_text(self, field: Field, text: str) -> Any:
+        """Text (a CSV cell, a query parameter) turned into what `validate` takes."""
+        return text
+
+    def parse(self, field: Field, text: str) -> Any:
+        """The value written as `text`, or None for an empty cell; FieldValueError if malformed."""
+        text = text.strip()
+        if not text:
+            return None
+        return self.validate(field, self.from_text(field, text))
+
+    def format(self, field: Field, value: Any) -> str:
+        """`value` as text that `parse` reads back unchanged."""
+        return "" if value is None else str(value)
+
+    def sort_key(self, field: Field, value: Any) -> Any:
+        """The part of `value` that sorting compares (the amount, for money)."""
+        return value
+
+    def dump(self, field: Field, value: Any) -> Any:
+        """`value` as JSON (what the API returns and the audit history keeps)."""
+        return field.value_field.serialize("value", {"value": value})
+
+    def filter_value(self, field: Field, op: str, raw: Any) -> Any:
+        """The operand of `op` for this field, from text or from a Python value."""
+        if op == "isnull":
+            return parse_bool(raw)
+        if op == "in":
+            items = raw.split(",") if isinstance(raw, str) else raw
+            if not isinstance(items, (list, tuple)):
+                raise FieldValueError(f"{field.name}: 'in' takes a list of values")
+            return [self.filter_value(field, "eq", item) for item in items]
+        if op in ("contains", "startswith") and self.searchable:
+            return str(raw)
+        if isinstance(raw, str):
+            return self.parse(field, raw)
+        return self.validate(field, raw)
+
+    def filter(self, field: Field, expr: ColumnElement[Any], op: str, value: Any) -> ColumnElement[bool]:
+        """The SQL condition `field <op> value`, `op` being one of `self.operators`."""
+        return operators.compare(op, expr, value)

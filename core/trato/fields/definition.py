@@ -1,0 +1,99 @@
+"""A field of an entity: its name, type, labels and rules, built-in or custom alike."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Union
+
+from flask import has_request_context
+from flask_babel import get_locale
+
+if TYPE_CHECKING:
+    from marshmallow import fields as ma
+
+    from .base import FieldType
+
+# A label is a translatable string from a plugin's catalogue (`_l("City")`)
+# or, for what admins define, the text per language: {"en": "City", "es": "Ciudad"}.
+Label = Union[str, Mapping[str, str], Any]
+
+
+def language() -> str:
+    """The language of the current request, English outside one."""
+    if not has_request_context():
+        return "en"
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def localize(label: Label | None) -> str:
+    """The text of `label` in the current language (English, then any, as fallbacks)."""
+    if label is None:
+        return ""
+    if isinstance(label, Mapping):
+        return str(label.get(language()) or label.get("en") or next(iter(label.values()), ""))
+    return str(label)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a select or multi-select field: the stored value and its label."""
+
+    value: str
+    label: Label
+
+    @property
+    def text(self) -> str:
+        return localize(self.label)
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One field of an entity. `name` is also the column's name (the amount's, for money).
+
+    `settings` holds what only some types use: `length` (text), `scale`
+    (decimal, percent, money), `currency` (money's default), `target` (the
+    entity a relation points at). `system` marks the record columns every
+    entity has, which the record service writes itself.
+    """
+
+    name: str
+    type: FieldType
+    label: Label
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    help: Label | None = None
+    filterable: bool = False
+    position: int = 0
+    section: str | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    default: Any = None
+    unique: bool = False
+    system: bool = False
+    custom: bool = False
+
+    @property
+    def text(self) -> str:
+        """The label in the current language."""
+        return localize(self.label)
+
+    @property
+    def sortable(self) -> bool:
+        return self.type.sortable
+
+    @property
+    def operators(self) -> frozenset[str]:
+        return self.type.operators
+
+    @cached_property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.type.columns(self))
+
+    @cached_property
+    def value_field(self) -> ma.Field:
+        """The field's marshmallow field on its own (None allowed), for single values."""
+        return self.type.schema_field(self, allow_none=True)
+
+    def option_values(self) -> list[str]:
+        return [option.value for option in self.options]

@@ -1,0 +1,66 @@
+"""Filter operators as SQL, the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, String, literal, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "contains", "startswith", "isnull")
+ORDERED = frozenset({"eq", "ne", "lt", "lte", "gt", "gte", "in", "isnull"})
+TEXTUAL = frozenset({"eq", "ne", "in", "contains", "startswith", "isnull"})
+EQUALITY = frozenset({"eq", "ne", "in", "isnull"})
+LISTED = frozenset({"contains", "isnull"})
+
+
+class json_list_has(FunctionElement[bool]):
+    """True where the JSON array in the first argument holds the second (a string)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "json_list_has"
+
+
+@compiles(json_list_has, "sqlite")
+def _json_list_has_sqlite(element: json_list_has, compiler: SQLCompiler, **kw: Any) -> str:
+    column, value = list(element.clauses)
+    return (f"EXISTS (SELECT 1 FROM json_each({compiler.process(column, **kw)}) "
+            f"WHERE json_each.value = {compiler.process(value, **kw)})")
+
+
+@compiles(json_list_has, "postgresql")
+def _json_list_has_postgresql(element: json_list_has, compiler: SQLCompiler, **kw: Any) -> str:
+    column, value = list(element.clauses)
+    return f"({compiler.process(column, **kw)} @> jsonb_build_array({compiler.process(value, **kw)}))"
+
+
+def compare(op: str, expr: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
+    """`expr <op> value` for a scalar column; `ne` keeps the empty ones, as people expect."""
+    if op == "eq":
+        return expr.is_(None) if value is None else expr == value
+    if op == "ne":
+        return expr.is_not(None) if value is None else or_(expr != value, expr.is_(None))
+    if op == "lt":
+        return expr < value
+    if op == "lte":
+        return expr <= value
+    if op == "gt":
+        return expr > value
+    if op == "gte":
+        return expr >= value
+    if op == "in":
+        return expr.in_(value)
+    if op == "contains":
+        return expr.icontains(value, autoescape=True)
+    if op == "startswith":
+        return expr.istartswith(value, autoescape=True)
+    if op == "isnull":
+        return expr.is_(None) if value else expr.is_not(None)
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def list_has(expr: ColumnElement[Any], value: str) -> ColumnElement[bool]:
+    return json_list_has(expr, literal(value, String()))

@@ -1,0 +1,165 @@
+"""marshmallow fields that match what JSON Schema (and so OpenAPI 3.1) says of them.
+
+A JSON integer is 3 or 3.0, never true, "3" or 3.5 (STACK-NOTES item 10);
+decimals travel as strings so that no JSON reader turns them into floats;
+datetimes come back in UTC.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields
+from marshmallow.validate import Length, Range, Regexp, Validator
+
+from . import messages
+from .money import Money, currencies, limit
+
+INT64 = 2**63 - 1
+
+
+class JsonInt(fields.Integer):
+    """An integer as JSON Schema counts one: ints and integral floats only."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, Decimal) and (not value.is_finite() or value != value.to_integral_value()):
+            raise self.make_error("invalid", input=value)
+        return int(value)
+
+
+def json_int(**kwargs: Any) -> JsonInt:
+    """A 64-bit `JsonInt` with the translated messages."""
+    kwargs.setdefault("validate", Range(-INT64, INT64, error=messages.TOO_LARGE))
+    return JsonInt(error_messages=messages.common(messages.NOT_INTEGER), **kwargs)
+
+
+class PrintableText(Validator):
+    """Refuses NUL and the other C0 control characters but tab and line breaks.
+
+    PostgreSQL can store no NUL in text or JSON, and the others are never
+    meant; refusing them here keeps both databases alike.
+    """
+
+    CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+    def __call__(self, value: str) -> str:
+        if self.CONTROL.search(value):
+            raise ValidationError(str(messages.CONTROL))
+        return value
+
+
+class JsonBool(fields.Boolean):
+    """true or false, nothing else (marshmallow's Boolean also takes "yes" and 1)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid", input=value)
+
+
+class ExactDecimalField(fields.Decimal):
+    """A decimal with `scale` decimals, rounded half up; a string on the way out."""
+
+    def __init__(self, scale: int, **kwargs: Any) -> None:
+        bound = limit(scale)
+        kwargs["metadata"] = {"type": ["string", "number"], "format": "decimal", **kwargs.get("metadata", {})}
+        validators = [Range(-bound, bound, min_inclusive=False, max_inclusive=False, error=messages.TOO_LARGE)]
+        super().__init__(places=scale, rounding=ROUND_HALF_UP, as_string=True, allow_nan=False,
+                         validate=validators, error_messages=messages.common(messages.NOT_NUMBER), **kwargs)
+
+
+class DateOnly(fields.Date):
+    """A calendar date; a datetime is refused rather than silently cut."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, datetime):
+            raise self.make_error("invalid", input=value, obj_type="date")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UTCDateTimeField(fields.AwareDateTime):
+    """An ISO 8601 datetime; naive input is taken as UTC, and the value is turned to UTC."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default_timezone=timezone.utc, error_messages=messages.common(messages.NOT_DATETIME),
+                         **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+
+
+class UniqueList(fields.List):
+    """A list whose repeated items are dropped, first occurrence kept."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        return list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
+
+
+def currency_code(**kwargs: Any) -> fields.String:
+    return fields.String(validate=Regexp(r"^[A-Z]{3}$", error=messages.NOT_CURRENCY),
+                         error_messages=messages.common(messages.NOT_CURRENCY), **kwargs)
+
+
+class MoneyField(fields.Field):
+    """`{"amount": "12.30", "currency": "EUR"}` in and out; `Money` inside.
+
+    A `Money` is accepted as it is. The currency may be left out when the
+    field has a default currency.
+    """
+
+    def __init__(self, scale: int, default_currency: str | None = None, **kwargs: Any) -> None:
+        self.amount = ExactDecimalField(scale)
+        self.currency = currency_code()
+        self.default_currency = default_currency
+        required = ["amount"] if default_currency else ["amount", "currency"]
+        kwargs["metadata"] = {
+            "type": "object", "required": required, "additionalProperties": False,
+            "properties": {"amount": {"type": ["string", "number"], "format": "decimal"},
+                           "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+            **kwargs.get("metadata", {}),
+        }
+        super().__init__(error_messages=messages.common(messages.NOT_OBJECT), **kwargs)
+
+    def _serialize(self, value: Money | None, attr: Any, obj: Any, **kwargs: Any) -> dict[str, str] | None:
+        if value is None:
+            return None
+        return {"amount": self.amount._serialize(value.amount, attr, obj), "currency": value.currency}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Money:
+        if isinstance(value, Money):
+            value = {"amount": value.amount, "currency": value.currency}
+        if not isinstance(value, Mapping) or set(value) - {"amount", "currency"}:
+            raise self.make_error("invalid")
+        errors: dict[str, Any] = {}
+        amount = currency = None
+        try:
+            amount = self.amount.deserialize(value.get("amount"))
+        except ValidationError as err:
+            errors["amount"] = err.messages
+        try:
+            currency = self.currency.deserialize(value.get("currency") or self.default_currency)
+            if currency not in currencies():
+                errors["currency"] = [messages.NOT_CURRENCY]
+        except ValidationError as err:
+            errors["currency"] = err.messages
+        if errors:
+            raise ValidationError(errors)
+        assert amount is not None and currency is not None
+        return Money(amount, currency)
+
+
+class FileSchema(Schema):
+    """What the core keeps about an attached file; the bytes live in the file store."""
+
+    name = fields.String(required=True, validate=Length(1, 255), error_messages=messages.common(messages.NOT_TEXT))
+    size = json_int(required=True, validate=Range(0, 2**53, error=messages.TOO_LARGE))
+    content_type = fields.String(required=True, validate=Length(1, 255),
+                                 error_messages=messages.common(messages.NOT_TEXT))
+    key = fields.String(required=True, validate=Length(1, 512), error_messages=messages.common(messages.NOT_TEXT))

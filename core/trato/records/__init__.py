@@ -1,0 +1,43 @@
+"""Records: the only write path (create, update, delete, restore, bulk) and the scoped query builder.
+
+    from trato import records
+    deal = records.create("sales_deal", {"name": "Acme renewal"}, user=current_user)
+    deal = records.update("sales_deal", deal.id, {"stage": "won"}, user=current_user, version=deal.version)
+    page = records.query("sales_deal", user=current_user).where({"stage": "won"}).page(limit=50)
+"""
+from .count import Count
+from .data import Change, RecordData
+from .errors import QueryError, RecordError, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
+from .filters import Condition, Group, from_json, from_params
+from .query import Page, RecordQuery, query
+from .service import (
+    bulk_create, bulk_delete, bulk_restore, bulk_update, create, delete, get, restore, update,
+)
+
+__all__ = [
+    "Change",
+    "Condition",
+    "Count",
+    "Group",
+    "Page",
+    "QueryError",
+    "RecordData",
+    "RecordError",
+    "RecordNotFound",
+    "RecordQuery",
+    "SaveRefused",
+    "StaleRecord",
+    "ValidationFailed",
+    "bulk_create",
+    "bulk_delete",
+    "bulk_restore",
+    "bulk_update",
+    "create",
+    "delete",
+    "from_json",
+    "from_params",
+    "get",
+    "query",
+    "restore",
+    "update",
+]

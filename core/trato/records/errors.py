@@ -1,0 +1,54 @@
+"""What the record service and the query builder refuse, each with a message for a person."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import TratoError
+from ..i18n import _
+
+
+class RecordError(TratoError):
+    """Base of the record service's refusals."""
+
+
+class ValidationFailed(RecordError):
+    """Input did not validate. `errors` maps field names to messages (under the
+    row index or record id first, for bulk calls); nothing was written."""
+
+    def __init__(self, errors: dict[Any, Any]) -> None:
+        super().__init__(_("Some values are not valid: %(fields)s.", fields=", ".join(map(str, errors))))
+        self.errors = errors
+
+
+class StaleRecord(RecordError):
+    """Someone saved the record since the caller read it; nothing was overwritten."""
+
+    def __init__(self, entity: str, record_id: int, current: int | None) -> None:
+        super().__init__(_("This record was changed by someone else (now at version %(version)s); "
+                           "reload it and try again.", version=current))
+        self.entity = entity
+        self.id = record_id
+        self.current_version = current
+
+
+class RecordNotFound(RecordError):
+    """No such record, or none the user may see (the two are not told apart)."""
+
+    def __init__(self, entity: str, ids: Iterable[int]) -> None:
+        self.ids = sorted(ids)
+        super().__init__(_("No %(entity)s record with id %(ids)s.", entity=entity,
+                           ids=", ".join(map(str, self.ids))))
+        self.entity = entity
+
+
+class SaveRefused(RecordError):
+    """A plugin's `before_save` hook refused the save, with this message."""
+
+
+class QueryError(RecordError):
+    """A filter, sort, search or cursor cannot be used; `field` names the culprit, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,134 @@
+"""The query builder: every read of records, scoped to what the user may see.
+
+    page = records.query("sales_deal", user=user).where({"stage": "won", "amount__gte": "1000"}) \\
+        .search("acme").order_by("-amount").page(limit=50, cursor=request.args.get("cursor"))
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, or_
+
+from .. import access, db
+from ..entities import Entity, UnknownField
+from ..i18n import _
+from . import cursor as keyset
+from .common import entity_of, scoped
+from .count import Count, count
+from .data import RecordData
+from .errors import QueryError
+from .filters import Condition, FilterCompiler, Group, Node, from_params
+
+MAX_LIMIT = 500
+COUNT_THRESHOLD = 10_000
+DEFAULT_SORT = "-id"
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[RecordData]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """An immutable description of a list of records; each method returns a new one."""
+
+    entity: Entity
+    user: Any
+    conditions: tuple[ColumnElement[bool], ...] = ()
+    sort: str = DEFAULT_SORT
+    deleted: bool = False
+
+    def where(self, node: Node | Mapping[str, Any] | Iterable[tuple[str, Any]]) -> RecordQuery:
+        """Keep records matching a filter tree, or `field[__op]=value` pairs (all must hold)."""
+        if not isinstance(node, (Condition, Group)):
+            node = from_params(node)
+        compiler = FilterCompiler(self.entity, self.user, current_app.extensions["trato"].entities)
+        return replace(self, conditions=(*self.conditions, compiler.compile(node)))
+
+    def search(self, text: str) -> RecordQuery:
+        """Keep records where every word of `text` appears in one of the search fields."""
+        words = text.split()[:10]
+        if not words:
+            return self
+        if not self.entity.search_fields:
+            raise QueryError(_("%(entity)s has no search fields.", entity=self.entity.text))
+        table = self.entity.table
+        fields = [self.entity.fields[name] for name in self.entity.search_fields]
+        found = [or_(*(f.type.expression(f, table).icontains(word, autoescape=True) for f in fields))
+                 for word in words]
+        return replace(self, conditions=(*self.conditions, and_(*found)))
+
+    def order_by(self, spec: str | Sequence[str]) -> RecordQuery:
+        """Sort by fields, `-` for descending: "-amount,name" or ["-amount", "name"]."""
+        sort = spec if isinstance(spec, str) else ",".join(spec)
+        query = replace(self, sort=sort.replace(" ", "") or DEFAULT_SORT)
+        query.keys()
+        return query
+
+    def keys(self) -> list[keyset.SortKey]:
+        keys = []
+        for part in self.sort.split(","):
+            name = part.lstrip("-")
+            try:
+                field = self.entity.field(name)
+            except UnknownField:
+                raise QueryError(_("Unknown sort field %(field)r.", field=name), name) from None
+            if not field.sortable:
+                raise QueryError(_("Records cannot be sorted by %(field)r.", field=name), name)
+            expression = field.type.expression(field, self.entity.table)
+            keys.append(keyset.SortKey(field, expression, part.startswith("-"),
+                                       bool(getattr(expression, "nullable", True))))
+        if "id" not in [k.field.name for k in keys]:
+            keys.append(keyset.SortKey(self.entity.field("id"), self.entity.table.c.id, keys[-1].descending, False))
+        return keys
+
+    def statement(self) -> Select[Any]:
+        """The scoped, filtered select of whole rows, unordered (for exports and reports)."""
+        return scoped(self.entity, self.user, self.deleted).where(*self.conditions)
+
+    def page(self, limit: int = 50, cursor: str | None = None) -> Page:
+        """Up to `limit` records after `cursor` (from the previous page), and the next page's cursor."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(_("The limit must be between 1 and %(max)s.", max=MAX_LIMIT), "limit")
+        keys = self.keys()
+        values = keyset.decode(cursor, self.sort, keys) if cursor else None
+        lead, rest = keys[0], keys[1:]
+        if not lead.nullable:
+            rows = self._rows(self.statement(), keys, values, limit + 1)
+        else:  # the filled rows, then the empty ones: two index-friendly parts
+            rows = []
+            if values is None or values[0] is not None:
+                filled = self.statement().where(lead.expression.is_not(None))
+                rows = self._rows(filled, [replace(lead, nullable=False), *rest], values, limit + 1)
+            if len(rows) <= limit:
+                empty = self.statement().where(lead.expression.is_(None))
+                after_empty = values[1:] if values is not None and values[0] is None else None
+                rows += self._rows(empty, rest, after_empty, limit + 1 - len(rows))
+        items = [RecordData.of(self.entity, row) for row in rows[:limit]]
+        following = None
+        if len(rows) > limit:
+            last = items[-1]
+            following = keyset.encode(self.sort, [k.field.type.sort_key(k.field, last[k.field.name]) for k in keys])
+        return Page(items, following)
+
+    def _rows(self, stmt: Select[Any], keys: list[keyset.SortKey], values: list[Any] | None, limit: int
+              ) -> list[Any]:
+        if values is not None:
+            stmt = stmt.where(keyset.after(keys, values))
+        return list(db.session().execute(stmt.order_by(*(k.ordering() for k in keys)).limit(limit)).mappings())
+
+    def count(self, threshold: int = COUNT_THRESHOLD) -> Count:
+        """How many records match: exact up to `threshold`, an estimate (flagged) beyond it."""
+        return count(db.session(), self.statement(), self.entity.table.c.id, threshold)
+
+
+def query(entity: str | Entity, *, user: Any, deleted: bool = False) -> RecordQuery:
+    """Start a query on the records of `entity` that `user` may see (the recycle bin's with `deleted`)."""
+    e = entity_of(entity)
+    access.check(user, e, "view")
+    return RecordQuery(e, user, deleted=deleted)

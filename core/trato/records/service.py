@@ -1,0 +1,159 @@
+"""The record service: the only path by which records are written.
+
+Each call checks access, validates through the entity's marshmallow schema,
+applies optimistic locking (`version`), writes the audit history, calls the
+lifecycle hooks and commits once. Bulk calls are all or nothing.
+`user=None` means the system (jobs, demo data), which the policy lets do
+everything; pass the signed-in user otherwise.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy import update as update_rows
+
+from .. import access, db
+from ..entities import Entity
+from ..models import utcnow
+from . import audit
+from .common import (
+    audit_row, changes, columns, entity_of, fetch, hook, load_all, refuse_if_told, single, user_id, writable,
+)
+from .data import Change, RecordData
+from .errors import StaleRecord
+from .work import transaction
+
+
+def get(entity: str | Entity, record_id: int, *, user: Any, deleted: bool = False) -> RecordData:
+    """One record the user may see (from the recycle bin with `deleted`), or RecordNotFound."""
+    e = entity_of(entity)
+    access.check(user, e, "view")
+    return fetch(db.session(), e, [record_id], user, deleted)[record_id]
+
+
+def bulk_create(entity: str | Entity, rows: Sequence[Mapping[str, Any]], *, user: Any) -> list[RecordData]:
+    """Create records from field values; ValidationFailed's errors are keyed by row index."""
+    e = entity_of(entity)
+    access.check(user, e, "create")
+    with transaction() as session:
+        loaded = load_all(session, e, e.schemas["create"], list(enumerate(rows)), user)
+        names = [f.name for f in writable(e)]
+        now, uid = utcnow(), user_id(user)
+        before_save, after_save = hook("before_save"), hook("after_save")
+        params = []
+        for values in loaded:
+            full = dict.fromkeys(names) | values
+            full["owner_id"] = full.get("owner_id") or uid
+            refuse_if_told(before_save, e, full, None, user)
+            params.append(columns(e, {n: full.get(n) for n in names})
+                          | {"created_by": uid, "created_at": now, "updated_by": uid, "updated_at": now, "version": 1})
+        if not params:
+            return []
+        result = session.execute(insert(e.table).returning(*e.table.c, sort_by_parameter_order=True), params)
+        records = [RecordData.of(e, row) for row in result.mappings()]
+        audit.write(session, [audit_row(audit.CREATE, e, r, user, now, changes(e, {}, r, names)) for r in records])
+        for record in records if after_save else ():
+            after_save(entity=e.name, record=record, previous=None, user=user)
+    return records
+
+
+def create(entity: str | Entity, values: Mapping[str, Any], *, user: Any) -> RecordData:
+    """Create one record; ValidationFailed's errors are keyed by field name."""
+    return single(lambda: bulk_create(entity, [values], user=user), 0)
+
+
+def bulk_update(entity: str | Entity, items: Sequence[Change], *, user: Any) -> list[RecordData]:
+    """Change records; each `Change` with a `version` is refused (StaleRecord) if the record moved on."""
+    e = entity_of(entity)
+    with transaction() as session:
+        current = fetch(session, e, [c.id for c in items], user)
+        for item in items:
+            access.check(user, e, "edit", current[item.id])
+            if item.version is not None and item.version != current[item.id].version:
+                raise StaleRecord(e.name, item.id, current[item.id].version)
+        loaded = load_all(session, e, e.schemas["update"], [(c.id, c.values) for c in items], user, own_ids=True)
+        names = [f.name for f in writable(e)]
+        now, uid = utcnow(), user_id(user)
+        before_save, after_save = hook("before_save"), hook("after_save")
+        results = []
+        for item, values in zip(items, loaded):
+            before = current[item.id]
+            full = {n: before[n] for n in names} | values
+            refuse_if_told(before_save, e, full, before, user)
+            changed = {n: full[n] for n in names if full.get(n) != before[n]}
+            if not changed:
+                results.append(before)
+                continue
+            table = e.table
+            row = session.execute(
+                update_rows(table).where(table.c.id == item.id, table.c.version == before.version)
+                .values(columns(e, changed) | {"version": before.version + 1, "updated_by": uid, "updated_at": now})
+                .returning(*table.c)
+            ).mappings().first()
+            if row is None:
+                raise StaleRecord(e.name, item.id, None)
+            after = RecordData.of(e, row)
+            audit.write(session, [audit_row(audit.UPDATE, e, after, user, now, changes(e, before, after, changed))])
+            if after_save:
+                after_save(entity=e.name, record=after, previous=before, user=user)
+            results.append(after)
+    return results
+
+
+def update(entity: str | Entity, record_id: int, values: Mapping[str, Any], *, user: Any,
+           version: int | None) -> RecordData:
+    """Change one record. Pass the `version` the caller read; None skips the check (last write wins)."""
+    return single(lambda: bulk_update(entity, [Change(record_id, values, version)], user=user), record_id)
+
+
+def _move(entity: str | Entity, ids: Iterable[int], user: Any, versions: Mapping[int, int], restore: bool
+          ) -> list[RecordData]:
+    """Move records to the recycle bin, or back out of it."""
+    e = entity_of(entity)
+    ids = list(ids)
+    with transaction() as session:
+        current = fetch(session, e, ids, user, deleted=restore)
+        for record_id in ids:
+            access.check(user, e, "restore" if restore else "delete", current[record_id])
+            if versions.get(record_id, current[record_id].version) != current[record_id].version:
+                raise StaleRecord(e.name, record_id, current[record_id].version)
+        now, uid, table = utcnow(), user_id(user), e.table
+        after_delete = hook("after_delete")
+        results = []
+        for record_id in ids:
+            before = current[record_id]
+            row = session.execute(
+                update_rows(table).where(table.c.id == record_id, table.c.version == before.version)
+                .values(deleted_at=None if restore else now, version=before.version + 1, updated_by=uid,
+                        updated_at=now)
+                .returning(*table.c)
+            ).mappings().first()
+            if row is None:
+                raise StaleRecord(e.name, record_id, None)
+            after = RecordData.of(e, row)
+            action = audit.RESTORE if restore else audit.DELETE
+            audit.write(session, [audit_row(action, e, after, user, now, changes(e, before, after, ["deleted_at"]))])
+            if after_delete and not restore:
+                after_delete(entity=e.name, record=after, user=user)
+            results.append(after)
+    return results
+
+
+def delete(entity: str | Entity, record_id: int, *, user: Any, version: int | None = None) -> RecordData:
+    """Move one record to the recycle bin (refused as stale if `version` is given and old)."""
+    return _move(entity, [record_id], user, {} if version is None else {record_id: version}, False)[0]
+
+
+def bulk_delete(entity: str | Entity, ids: Iterable[int], *, user: Any) -> list[RecordData]:
+    return _move(entity, ids, user, {}, False)
+
+
+def restore(entity: str | Entity, record_id: int, *, user: Any) -> RecordData:
+    """Bring one record back from the recycle bin."""
+    return _move(entity, [record_id], user, {}, True)[0]
+
+
+def bulk_restore(entity: str | Entity, ids: Iterable[int], *, user: Any) -> list[RecordData]:
+    return _move(entity, ids, user, {}, True)

@@ -1,0 +1,66 @@
+"""One schema change: the DDL, the metadata rows and the `schema` counter in one transaction."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from .. import counters, db
+from ..access import PermissionRefused
+from ..entities import EntityRegistry
+from ..entities.meta import BUILTIN, EntityRow
+from ..i18n import _
+from ..models import utcnow
+from .ddl import Ddl
+
+
+@dataclass
+class SchemaChange:
+    session: Session
+    ddl: Ddl
+
+
+def registry() -> EntityRegistry:
+    return current_app.extensions["trato"].entities  # type: ignore[no-any-return]
+
+
+def require_admin(user: Any) -> None:
+    """Fields and entities are an administrator's to change (None is the system: the CLI, tests)."""
+    if user is not None and not getattr(user, "is_admin", False):
+        raise PermissionRefused(_("Only administrators may change fields and entities."), "customize")
+
+
+def entity_row(session: Session, name: str) -> EntityRow:
+    """The entity's metadata row; a built-in entity gets one with its first custom field."""
+    row = session.get(EntityRow, name)
+    if row is None:
+        row = EntityRow(name=name, kind=BUILTIN, search_fields=[], list_columns=[], revision=0)
+        session.add(row)
+    return row
+
+
+@contextmanager
+def schema_change(entity: str) -> Iterator[SchemaChange]:
+    """Run a change of `entity`'s schema; commit it with a bump of the `schema` counter, or roll all back.
+
+    After the commit this process rebuilds the entity at once; the others do
+    on their next request, when they see the counter moved.
+    """
+    session = db.session()
+    try:
+        yield SchemaChange(session, Ddl(session.connection()))
+        session.flush()
+        version = counters.bump(session, counters.SCHEMA)
+        row = session.get(EntityRow, entity)
+        if row is not None:
+            row.revision = version
+            row.updated_at = utcnow()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    current_app.extensions["trato"].refresh()

@@ -1,0 +1,12 @@
+"""What the schema service refuses."""
+from __future__ import annotations
+
+from ..errors import TratoError
+
+
+class SchemaError(TratoError):
+    """A schema change was refused or failed; nothing was changed. `field` names the bad input, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
