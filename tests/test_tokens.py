@@ -133,3 +133,12 @@ def test_a_token_needs_a_name_and_a_known_scope(app, make_user, client_as):
     assert unknown.status_code == 422 and "Not a valid choice" in unknown.get_data(as_text=True)
     with app.extensions["trato"].sessionmaker() as session:
         assert session.scalars(select(ApiToken)).all() == []
+
+
+def test_both_token_lists_offer_their_own_revoke_action(app, make_user, client_as):
+    user = make_user()
+    row = token_row(app, make_token(client_as(user)))
+    mine = client_as(user).get("/profile/tokens").get_data(as_text=True)
+    assert f'action="/profile/tokens/{row.id}/revoke"' in mine
+    theirs = client_as("admin").get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert f'action="/admin/users/{user.id}/tokens/{row.id}/revoke"' in theirs
