@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from trato.db import make_engine
 

@@ -82,7 +82,7 @@ def test_unknown_plugin_name(app):
 def test_plugins_published_hook_reaches_another_plugin(make_app, samples, client_as):
     from trato_needy.hooks import HEARD
 
-    app = make_app(plugins=["needy"], extra_plugins=samples)
+    make_app(plugins=["needy"], extra_plugins=samples)
     client_as("admin").post("/greet/", data={"text": "buenos días"})
     assert "buenos días" in HEARD
 
@@ -172,3 +172,15 @@ def test_state_rows_record_enable_and_disable(greet_app):
     with greet_app.extensions["trato"].sessionmaker() as s:
         rows = s.execute(select(PluginState.name, PluginState.enabled)).all()
     assert [tuple(r) for r in rows] == [("greet", False)]
+
+
+def test_a_misnamed_blueprint_breaks_its_plugin_and_silences_its_hooks(make_app, client_as):
+    plugin = Plugin(name="rogue", label="Rogue", hooks="trato_greet.misnamed")
+    app = make_app(extra_plugins={"rogue": plugin})
+    record = app.extensions["trato"].plugins.records["rogue"]
+    assert not record.ok and "must be named 'rogue'" in (record.error or "")
+    with pytest.raises(PluginError, match="broken"):
+        switch.enable(app, "rogue")
+    client = client_as("admin")
+    assert client.get("/someone-else/").status_code == 404
+    assert b"Misnamed" not in client.get("/").data

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..fields import Field, FieldTypes, UnknownFieldType
-from ..fields.registry import report_broken
 from ..hooks.host import PluginHost
 from .builtin import builtin_entity, check_model
 from .custom import custom_entity, field_from_row
@@ -67,7 +66,7 @@ class EntityRegistry:
                     except EntityError as exc:
                         problem = str(exc)
                 if problem:
-                    report_broken(self.host, owner, problem)
+                    self.host.mark_broken(owner, problem)
                     break
                 found[model.__table__.name] = (owner, model)
             else:

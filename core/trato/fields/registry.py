@@ -1,7 +1,6 @@
 """The field types an app knows: the built-in ones and those plugins add."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from ..errors import TratoError
@@ -13,7 +12,6 @@ from .numeric import DecimalType, IntegerType, MoneyType, PercentType
 from .refs import FileType, RelationType, UserType
 from .text import EmailType, LongTextType, PhoneType, TextType, UrlType
 
-log = logging.getLogger("trato.fields")
 
 BUILTIN: dict[str, FieldType] = {
     ftype.name: ftype
@@ -25,14 +23,6 @@ BUILTIN: dict[str, FieldType] = {
 
 class UnknownFieldType(TratoError):
     """No built-in or plugin field type has this name."""
-
-
-def report_broken(host: PluginHost, owner: str, problem: str) -> None:
-    """Mark plugin `owner` broken (listed with the reason, never called again) for a bad contribution."""
-    log.error("plugin %s: %s", owner, problem)
-    host.records[owner].error = problem
-    if host.pm.has_plugin(owner):
-        host.pm.unregister(name=owner)
 
 
 class FieldTypes:
@@ -55,7 +45,7 @@ class FieldTypes:
             for ftype in impl.function() or []:
                 problem = self._problem(owner, ftype)
                 if problem:
-                    report_broken(host, owner, problem)
+                    host.mark_broken(owner, problem)
                     break
                 self._types[ftype.name] = ftype
 

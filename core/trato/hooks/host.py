@@ -105,7 +105,15 @@ class PluginHost:
                 name = self.pm.get_name(exc.plugin) or ""
                 self.pm.unregister(exc.plugin)
                 if name in self.records:
-                    self.records[name].error = f"{exc}; mark hooks of other plugins @hookimpl(optionalhook=True)"
+                    self.mark_broken(name, f"{exc}; mark hooks of other plugins @hookimpl(optionalhook=True)")
+
+    def mark_broken(self, name: str, problem: str) -> None:
+        """Report plugin `name` broken for a bad contribution: listed with the reason, never called again."""
+        log.error("plugin %s is broken: %s", name, problem)
+        self.records[name].error = problem
+        if self.pm.has_plugin(name):
+            self.pm.unregister(name=name)
+        self.hook = EnabledHooks(self)
 
     @property
     def loaded(self) -> dict[str, PluginRecord]:
@@ -140,10 +148,8 @@ class PluginHost:
                 continue
             for bp in impl.function() or []:
                 if bp.name != owner and not bp.name.startswith(owner + "_"):
-                    self.records[owner].error = (
-                        f"blueprint {bp.name!r} must be named {owner!r} or start with {owner + '_'!r}"
-                    )
-                    continue
+                    self.mark_broken(owner, f"blueprint {bp.name!r} must be named {owner!r} or start with {owner + '_'!r}")
+                    break
                 self.blueprint_owner[bp.name] = owner
                 app.register_blueprint(bp)
 
