@@ -12,6 +12,9 @@ Fixtures:
 - `make_user(email=None, admin=False, **fields)`: a user in `app`'s database.
 - `client_as(user_or_role)`: a test client signed in as that user, or as a new
   user of that role (`"admin"` or `"user"`).
+- `make_record(entity, owner=None, **values)`: a record created through the
+  record service (so validation, hooks and audit apply) as `owner`, or as an
+  administrator made for the purpose.
 """
 from __future__ import annotations
 
@@ -145,5 +148,22 @@ def client_as(make_app: AppFactory, make_user: Callable[..., User]) -> Callable[
         target = app or make_app.latest
         user = who if isinstance(who, User) else make_user(admin=(who == "admin"), app=target)
         return signed_in_client(target, user)
+
+    return factory
+
+
+@pytest.fixture
+def make_record(make_app: AppFactory, make_user: Callable[..., User]) -> Callable[..., Any]:
+    """Create records of any entity through the record service, in the latest app."""
+    from . import records
+
+    creators: dict[int, User] = {}
+
+    def factory(entity: str, owner: User | None = None, app: Flask | None = None, **values: Any) -> Any:
+        target = app or make_app.latest
+        if owner is None:
+            owner = creators.get(id(target)) or creators.setdefault(id(target), make_user(admin=True, app=target))
+        with target.app_context():
+            return records.create(entity, values, user=owner)
 
     return factory
