@@ -10,6 +10,7 @@ from sqlalchemy.orm import MappedColumn, mapped_column
 from sqlalchemy.orm import Mapped
 
 from ..fields import BUILTIN, Field, FieldType, Label
+from ..fields.schemafields import INT32
 from ..fields.sqltypes import UTCDateTime
 from ..i18n import _l
 
@@ -18,15 +19,16 @@ SYSTEM_FIELDS = ("id", "owner_id", "created_by", "created_at", "updated_by", "up
 WRITABLE_SYSTEM_FIELDS = frozenset({"owner_id"})
 
 
-def _info(type_name: str, label: Label) -> dict[str, Any]:
-    return {"type": BUILTIN[type_name], "label": label, "system": True}
+def _info(type_name: str, label: Label, **settings: Any) -> dict[str, Any]:
+    return {"type": BUILTIN[type_name], "label": label, "system": True, "settings": settings}
 
 
 def _system_columns() -> dict[str, MappedColumn[Any]]:
     """Fresh record columns on each call: SQLAlchemy binds a column to one table."""
     user = "core_user.id"
     return {
-        "id": mapped_column("id", Integer, primary_key=True, sort_order=-10, info=_info("integer", _l("ID"))),
+        "id": mapped_column("id", Integer, primary_key=True, sort_order=-10,
+                            info=_info("integer", _l("ID"), max=INT32)),
         "owner_id": mapped_column("owner_id", Integer, ForeignKey(user), index=True, sort_order=-9,
                                   info=_info("user", _l("Owner"))),
         "created_by": mapped_column("created_by", Integer, ForeignKey(user), sort_order=90,
@@ -38,7 +40,7 @@ def _system_columns() -> dict[str, MappedColumn[Any]]:
         "updated_at": mapped_column("updated_at", UTCDateTime(), nullable=False, index=True, sort_order=93,
                                     info=_info("datetime", _l("Updated"))),
         "version": mapped_column("version", Integer, nullable=False, default=1, sort_order=94,
-                                 info=_info("integer", _l("Version"))),
+                                 info=_info("integer", _l("Version"), max=INT32)),
         # No index: it is empty on nearly every row, and SQLite's planner, lacking statistics, would then
         # walk it for every list instead of the sort's index. The recycle bin is read rarely.
         "deleted_at": mapped_column("deleted_at", UTCDateTime(), sort_order=95,

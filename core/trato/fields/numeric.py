@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import fields as ma
+from marshmallow.validate import Range
 from sqlalchemy import BigInteger, Column, String
 from sqlalchemy.types import TypeEngine
 
@@ -30,6 +31,10 @@ class IntegerType(FieldType):
         return BigInteger()
 
     def schema_field(self, field: Field, **kwargs: Any) -> ma.Field:
+        """A 64-bit integer, or up to the `max` setting (record columns such as `id` are 32-bit)."""
+        if "max" in field.settings:
+            kwargs.setdefault("validate", Range(-field.settings["max"], field.settings["max"],
+                                                error=messages.TOO_LARGE))
         return json_int(**kwargs)
 
     def from_text(self, field: Field, text: str) -> Any:

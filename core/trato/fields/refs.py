@@ -11,7 +11,7 @@ from sqlalchemy.types import TypeEngine
 from . import messages, operators
 from .base import FieldType, FieldValueError
 from .definition import Field
-from .schemafields import INT64, FileSchema, json_int
+from .schemafields import INT32, FileSchema, json_int
 from .sqltypes import json_value
 
 
@@ -35,7 +35,7 @@ class RelationType(FieldType):
         return Integer()
 
     def schema_field(self, field: Field, **kwargs: Any) -> ma.Field:
-        return json_int(validate=Range(1, INT64, error=messages.NOT_ID), **kwargs)
+        return json_int(validate=Range(1, INT32, error=messages.NOT_ID), **kwargs)
 
     def foreign_key(self, field: Field) -> str | None:
         return f"{self.target(field)}.id"

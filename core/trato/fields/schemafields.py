@@ -19,6 +19,7 @@ from . import messages
 from .money import Money, currencies, limit
 
 INT64 = 2**63 - 1
+INT32 = 2**31 - 1  # record ids (and so relations to them) are INTEGER columns
 
 
 class JsonInt(fields.Integer):

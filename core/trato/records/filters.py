@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from .. import access
 from ..entities import Entity, UnknownEntity, UnknownField
 from ..fields import OPERATORS, FieldValueError, RelationType, UserType
+from ..fields.messages import REQUIRED
 from ..i18n import _
 from .errors import QueryError
 
@@ -103,6 +104,8 @@ class FilterCompiler:
             value = field.type.filter_value(field, op, raw)
         except FieldValueError as err:
             raise QueryError(f"{shown}: {err}", shown) from None
+        if value is None and op not in ("eq", "ne", "isnull"):
+            raise QueryError(f"{shown}: {REQUIRED}", shown)  # only eq, ne and isnull compare with empty
         return field.type.filter(field, field.type.expression(field, table), op, value)
 
     def related(self, relation: str, name: str, op: str, raw: Any) -> ColumnElement[bool]:

@@ -8,6 +8,7 @@ from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from ..api import problems
 from ..ui import flatten_sorted
 
 log = logging.getLogger("trato.web")
@@ -54,16 +55,18 @@ def _navigation() -> list[Any]:
 
 def _http_error(err: HTTPException) -> Any:
     if request.path.startswith("/api/"):
-        return err
+        return problems.from_http(err).response()
     return render_template("errors/error.html", code=err.code, reason=err.description), err.code
 
 
 def register_core_views(app: Flask) -> None:
-    from . import account, admin, admin_users, auth, home, jobs, profile  # noqa: F401  (admin_users adds to admin)
+    from ..api import bp as api
+    from . import account, admin, admin_entities, admin_users, auth, home, jobs, profile  # noqa: F401  (admin_* add to admin)
 
     app.wsgi_app = CatchUp(app)  # type: ignore[method-assign]
     app.before_request(_guard)
     for module in (auth, home, admin, account, jobs, profile):
         app.register_blueprint(module.bp)
+    app.register_blueprint(api)
     app.context_processor(lambda: {"navigation": _navigation})
     app.register_error_handler(HTTPException, _http_error)

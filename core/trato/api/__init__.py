@@ -1,0 +1,36 @@
+"""The REST API at /api/v1: every enabled entity's records, authenticated by bearer tokens only.
+
+No session cookie is read, so the API needs no CSRF token: a request
+carries its credentials in `Authorization`, which a browser never adds on
+its own to a cross-site request.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from .. import tokens
+from ..i18n import _
+from ..security import csrf
+from .problems import Problem, unauthorized
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_request
+def _authenticate() -> None:
+    found = tokens.authenticate_bearer(request.headers.get("Authorization"))
+    if found is None:
+        raise unauthorized()
+    g.api_user, g.api_scope = found
+    needed = tokens.READ if request.method in READ_METHODS else tokens.WRITE
+    if not tokens.allows(g.api_scope, needed):
+        raise Problem(403, _("Forbidden"), _("This token may only read; make a read and write token to change "
+                                             "records."), "read-only-token",
+                      {"Authorization": [_("The token's scope is read only.")]})
+
+
+from . import errors, openapi, views  # noqa: F401  (the routes and handlers register on `bp`)
+
+errors.register(bp)
