@@ -98,12 +98,16 @@ def test_remember_me_keeps_the_cookie_past_the_browser(app, make_user):
     assert "Expires=" not in browser_only
 
 
+ENROLMENT_CODES: dict[str, str] = {}  # the code each enrolment confirmed with, by key
+
+
 def _enrol(client) -> tuple[str, list[str]]:
     """Turn two-factor on through the pages; return the key and the recovery codes."""
     started = client.post("/profile/two-factor/start")
     secret = shown_value(started, "totp-secret")
     assert shown_value(started, "totp-uri").startswith("otpauth://totp/Trato:")
-    shown = client.post("/profile/two-factor/confirm", data={"code": totp_code(secret)})
+    ENROLMENT_CODES[secret] = totp_code(secret)
+    shown = client.post("/profile/two-factor/confirm", data={"code": ENROLMENT_CODES[secret]})
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", shown.get_data(as_text=True))
     return secret, codes
 
@@ -131,7 +135,8 @@ def test_two_factor_sign_in_asks_for_the_code_after_the_password(app, make_user,
     assert browser.get("/").status_code == 302  # not signed in between the steps
     wrong = browser.post("/login/code", data={"code": "12345"})
     assert wrong.status_code == 422 and "The code is not right." in wrong.get_data(as_text=True)
-    replay = browser.post("/login/code", data={"code": totp_code(secret)})  # the code enrolment used
+    # The very code enrolment used (not "the current code", which a new 30 s step would renew).
+    replay = browser.post("/login/code", data={"code": ENROLMENT_CODES[secret]})
     assert replay.status_code == 422
     done = browser.post("/login/code", data={"code": totp_code(secret, steps_ahead=1)})
     assert done.headers["Location"] == "/" and browser.get("/").status_code == 200
