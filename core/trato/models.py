@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base
@@ -20,7 +20,7 @@ def utcnow() -> datetime:
 
 
 class User(UserMixin, Base):
-    """A person who signs in. Roles and teams come with the access model."""
+    """A person who signs in; what they may do comes from their role (trato.roles)."""
 
     __tablename__ = "core_user"
 
@@ -28,7 +28,9 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
+    # A copy of `role.is_admin`, kept by trato.roles.assign_role, for the many checks that need only this.
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("core_role.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))
@@ -109,3 +111,7 @@ class Job(Base):
         if self.status == "done":
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
+
+
+# core_user.role_id refers to core_role: its model must be in the same metadata.
+from .roles import models as _roles  # noqa: E402,F401

@@ -14,9 +14,9 @@ from ..fields.schemafields import INT32
 from ..fields.sqltypes import UTCDateTime
 from ..i18n import _l
 
-SYSTEM_FIELDS = ("id", "owner_id", "created_by", "created_at", "updated_by", "updated_at", "version", "deleted_at")
+SYSTEM_FIELDS = ("id", "owner_id", "team_id", "created_by", "created_at", "updated_by", "updated_at", "version", "deleted_at")
 # System fields a caller may set; the record service writes the others itself.
-WRITABLE_SYSTEM_FIELDS = frozenset({"owner_id"})
+WRITABLE_SYSTEM_FIELDS = frozenset({"owner_id", "team_id"})
 
 
 def _info(type_name: str, label: Label, **settings: Any) -> dict[str, Any]:
@@ -31,6 +31,10 @@ def _system_columns() -> dict[str, MappedColumn[Any]]:
                             info=_info("integer", _l("ID"), max=INT32)),
         "owner_id": mapped_column("owner_id", Integer, ForeignKey(user), index=True, sort_order=-9,
                                   info=_info("user", _l("Owner"))),
+        # The team that owns the record, besides its owner. No foreign key: plugins' first migrations made
+        # their tables before core_team existed, and a team is removed only once no record names it.
+        "team_id": mapped_column("team_id", Integer, index=True, sort_order=-8,
+                                 info=_info("integer", _l("Team"), max=INT32)),
         "created_by": mapped_column("created_by", Integer, ForeignKey(user), sort_order=90,
                                     info=_info("user", _l("Created by"))),
         "created_at": mapped_column("created_at", UTCDateTime(), nullable=False, sort_order=91,
@@ -67,7 +71,7 @@ class EntityInfo:
 class Record:
     """Mix into a plugin's model to make it an entity: `class Deal(Record, Base)` (in that order).
 
-    Gives the columns every record has: `id`, `owner_id`, `created_by/at`,
+    Gives the columns every record has: `id`, `owner_id`, `team_id`, `created_by/at`,
     `updated_by/at`, `version` (optimistic locking) and `deleted_at` (soft
     delete). For a field whose type needs more than one column (money's
     `<name>_currency`), the extra columns are added here, before SQLAlchemy
@@ -78,6 +82,7 @@ class Record:
 
     id: Mapped[int] = _system_columns()["id"]
     owner_id: Mapped[int | None] = _system_columns()["owner_id"]
+    team_id: Mapped[int | None] = _system_columns()["team_id"]
     created_by: Mapped[int | None] = _system_columns()["created_by"]
     created_at: Mapped[datetime] = _system_columns()["created_at"]
     updated_by: Mapped[int | None] = _system_columns()["updated_by"]
