@@ -26,6 +26,12 @@ def samples() -> dict[str, Plugin]:
 
 
 @pytest.fixture
+def trade_app(make_app):
+    """An app whose `trade` sample plugin (accounts and deals, every field type) is enabled."""
+    return make_app(plugins=["trade"], extra_plugins={"trade": sample("trade")})
+
+
+@pytest.fixture
 def greet_app(make_app, samples):
     """An app with the sample plugins installed and `greet` enabled."""
     return make_app(plugins=["greet"], extra_plugins=samples)

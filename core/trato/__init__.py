@@ -3,7 +3,7 @@
 Anything not listed in `__all__` is internal and may change without notice;
 docs/plugin-guide.md documents each of these.
 """
-from . import records
+from . import access, directory, records
 from .access import PermissionRefused
 from .app import CORE_VERSION as __version__
 from .app import create_app
@@ -41,7 +41,9 @@ __all__ = [
     "TratoError",
     "ValidationFailed",
     "__version__",
+    "access",
     "create_app",
+    "directory",
     "crontab",
     "engine",
     "field",

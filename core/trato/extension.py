@@ -13,9 +13,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import counters
-from .access import AccessPolicy, DefaultPolicy
+from .access import AccessPolicy
 from .entities import EntityRegistry
 from .hooks.host import PluginHost
+from .roles.policy import RolePolicy
 from .settings import Settings
 
 log = logging.getLogger("trato")
@@ -33,7 +34,7 @@ class TratoState:
     # Called with the new value when the `schema` counter moves (entity engine).
     schema_listeners: list[Callable[[int], None]] = field(default_factory=list)
     entities: EntityRegistry = field(init=False)  # set by create_app
-    access: AccessPolicy = field(default_factory=DefaultPolicy)
+    access: AccessPolicy = field(default_factory=RolePolicy)
 
     def refresh(self) -> bool:
         """Catch up with changes other processes made; False if the database is not set up.

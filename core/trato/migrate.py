@@ -25,14 +25,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import MigrationError
 from .hooks.discovery import PluginRecord
+from .search.indexes import FTS_SUFFIX, TRGM_SUFFIX
 from .resources import resource_dir
 
 CORE = "core"
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Keep autogenerate away from what admins made at run time (x_ tables, cf_ columns and their indexes)."""
-    if type_ == "table" and (name or "").startswith("x_"):
+    """Keep autogenerate away from what is made at run time: x_ tables, cf_ columns and their indexes, and
+    the search indexes (SQLite's `<table>__fts*` tables, PostgreSQL's `*_trgm` indexes)."""
+    if type_ == "table" and ((name or "").startswith("x_") or FTS_SUFFIX in (name or "")):
+        return False
+    if type_ == "index" and (name or "").endswith(TRGM_SUFFIX):
         return False
     if type_ == "column" and (name or "").startswith("cf_"):
         return False

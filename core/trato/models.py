@@ -115,3 +115,7 @@ class Job(Base):
 
 # core_user.role_id refers to core_role: its model must be in the same metadata.
 from .roles import models as _roles  # noqa: E402,F401
+# The history of CSV imports (trato.transfer) lives in the core's metadata and migrations too.
+from .transfer import models as _transfer  # noqa: E402,F401
+# Notes, activities, attachments, tags, followers and notifications (trato.activity) too.
+from .activity import models as _activity  # noqa: E402,F401

@@ -36,6 +36,17 @@ RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 RECOVERY_CODE_USED = "recovery_code_used"
 TOKEN_CREATED = "token_created"
 TOKEN_REVOKED = "token_revoked"
+ROLE_CREATED = "role_created"
+ROLE_CHANGED = "role_changed"
+ROLE_DELETED = "role_deleted"
+PERMISSIONS_CHANGED = "permissions_changed"
+FIELD_RULES_CHANGED = "field_rules_changed"
+ROLE_ASSIGNED = "role_assigned"
+TEAMS_ASSIGNED = "teams_assigned"
+TEAM_CREATED = "team_created"
+TEAM_CHANGED = "team_changed"
+TEAM_DELETED = "team_deleted"
+TEAM_MEMBERS_CHANGED = "team_members_changed"
 
 LABELS = {
     LOGIN: _l("Signed in"),
@@ -55,6 +66,17 @@ LABELS = {
     RECOVERY_CODE_USED: _l("Recovery code used"),
     TOKEN_CREATED: _l("API token created"),
     TOKEN_REVOKED: _l("API token revoked"),
+    ROLE_CREATED: _l("Role created"),
+    ROLE_CHANGED: _l("Role renamed or moved"),
+    ROLE_DELETED: _l("Role deleted"),
+    PERMISSIONS_CHANGED: _l("Role permissions changed"),
+    FIELD_RULES_CHANGED: _l("Role field rules changed"),
+    ROLE_ASSIGNED: _l("Role changed"),
+    TEAMS_ASSIGNED: _l("Teams changed"),
+    TEAM_CREATED: _l("Team created"),
+    TEAM_CHANGED: _l("Team renamed"),
+    TEAM_DELETED: _l("Team deleted"),
+    TEAM_MEMBERS_CHANGED: _l("Team members changed"),
 }
 
 

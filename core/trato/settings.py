@@ -35,6 +35,7 @@ class Settings:
     log_level: str = "INFO"
     recycle_retention_days: int = 30
     max_upload_mb: int = 25
+    upload_dir: str = ""  # attachments; empty means `uploads` in the instance folder
     jobs_immediate: bool = False
     session_idle_minutes: int = 480
     session_max_days: int = 7
@@ -42,6 +43,7 @@ class Settings:
     login_max_failures_per_ip: int = 20
     login_lockout_minutes: int = 15
     invite_valid_hours: int = 72
+    default_role: str = "sales_rep"
     trusted_proxies: int = 0
     smtp_host: str = ""
     smtp_port: int = 25
@@ -54,6 +56,10 @@ class Settings:
     @property
     def huey_path(self) -> Path:
         return self.instance_path / "jobs.db"
+
+    @property
+    def upload_path(self) -> Path:
+        return Path(self.upload_dir).expanduser() if self.upload_dir else self.instance_path / "uploads"
 
 
 _LOCALES = ("en", "es")
@@ -134,7 +140,8 @@ def _validate(settings: Settings) -> None:
                 f"TRATO_DATABASE_URL: {url.get_backend_name()} is not supported; use sqlite or postgresql"
             )
     for name in ("recycle_retention_days", "session_idle_minutes", "session_max_days", "login_max_failures",
-                 "login_max_failures_per_ip", "login_lockout_minutes", "invite_valid_hours", "smtp_port"):
+                 "login_max_failures_per_ip", "login_lockout_minutes", "invite_valid_hours", "smtp_port",
+                 "max_upload_mb"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"TRATO_{name.upper()}: must be at least 1")
     if settings.trusted_proxies < 0:

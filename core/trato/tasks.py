@@ -5,8 +5,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from .activity import reminders
 from .jobs import JobContext, TaskRegistry, crontab
 from .models import Job, utcnow
+from .records.purge import purge_expired
+from .transfer import tasks as transfer_tasks
 
 JOB_HISTORY_DAYS = 30
 
@@ -20,5 +23,13 @@ def prune_jobs(ctx: JobContext) -> int:
     return result.rowcount  # type: ignore[attr-defined, no-any-return]
 
 
+def purge_recycle_bin(ctx: JobContext) -> dict[str, int]:
+    """Remove records deleted longer ago than `recycle_retention_days`; how many, by entity."""
+    return purge_expired(ctx.app.extensions["trato"].settings.recycle_retention_days)
+
+
 def register_core_tasks(tasks: TaskRegistry) -> None:
     tasks.periodic("prune_jobs", prune_jobs, crontab(minute="17", hour="3"))
+    tasks.periodic("purge_recycle_bin", purge_recycle_bin, crontab(minute="37", hour="3"))
+    transfer_tasks.register(tasks)
+    reminders.register(tasks)

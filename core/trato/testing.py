@@ -9,9 +9,11 @@ Fixtures:
   with those plugins enabled. Jobs run in-process (Huey immediate mode) and
   CSRF checks are off unless `csrf=True`.
 - `app`: `make_app()` with no plugin.
-- `make_user(email=None, admin=False, **fields)`: a user in `app`'s database.
+- `make_user(email=None, admin=False, role=None, teams=(), **fields)`: a user
+  in `app`'s database with that role (by name; the administrator role when
+  `admin`, else the `default_role` setting's) and member of those team ids.
 - `client_as(user_or_role)`: a test client signed in as that user, or as a new
-  user of that role (`"admin"` or `"user"`).
+  user: `"admin"`, `"user"` (the default role) or a role's name (`"read_only"`).
 - `make_record(entity, owner=None, **values)`: a record created through the
   record service (so validation, hooks and audit apply) as `owner`, or as an
   administrator made for the purpose.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from .db import make_throwaway_engine
 from .hooks import switch
 from .hooks.plugin import Plugin
 from .models import User
+from .roles.membership import default_role, set_teams
 from .settings import Settings
 from .users import create_user
 
@@ -117,12 +120,15 @@ def app(make_app: AppFactory) -> Flask:
 def make_user(make_app: AppFactory) -> Callable[..., User]:
     """Create a user in the latest app's database (or `app=`'s)."""
 
-    def factory(email: str | None = None, admin: bool = False, app: Flask | None = None, **fields: Any) -> User:
+    def factory(email: str | None = None, admin: bool = False, app: Flask | None = None, *,
+                role: str | None = None, teams: Iterable[int] = (), **fields: Any) -> User:
         state = (app or make_app.latest).extensions["trato"]
+        admin = admin or bool(fields.pop("is_admin", False))  # the administrator role, not a bare flag
         with state.sessionmaker() as session:
             user = create_user(session, email or f"user-{uuid.uuid4().hex[:8]}@example.com",
                                fields.pop("name", "Test User"), fields.pop("password", TEST_PASSWORD),
-                               is_admin=admin)
+                               is_admin=admin, role=role or (None if admin else default_role(session, state.settings)))
+            set_teams(session, user, teams)
             for key, value in fields.items():
                 setattr(user, key, value)
             session.commit()
@@ -142,11 +148,15 @@ def signed_in_client(app: Flask, user: User) -> FlaskClient:
 
 @pytest.fixture
 def client_as(make_app: AppFactory, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
-    """A client signed in as `who`: a User, or a role name for a new user."""
+    """A client signed in as `who`: a User; or, for a new user, `"admin"`, `"user"` (the default role) or
+    a role's name."""
 
     def factory(who: User | str = "user", app: Flask | None = None) -> FlaskClient:
         target = app or make_app.latest
-        user = who if isinstance(who, User) else make_user(admin=(who == "admin"), app=target)
+        if isinstance(who, User):
+            user = who
+        else:
+            user = make_user(admin=(who == "admin"), role=None if who in ("admin", "user") else who, app=target)
         return signed_in_client(target, user)
 
     return factory

@@ -4,18 +4,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import render_template
+from flask import render_template, url_for
 from markupsafe import Markup
 
 
 @dataclass(frozen=True)
 class NavItem:
-    """A main-menu entry. `endpoint` is a Flask endpoint such as `hello.index`."""
+    """A main-menu entry. `endpoint` is a Flask endpoint such as `hello.index`; `values` its URL's arguments."""
 
     endpoint: str
     label: Any
     priority: int = 100
     icon: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint, **self.values)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from .errors import TratoError
 from .i18n import _
 from .models import User, utcnow
 from .passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from .roles.membership import ADMINISTRATOR, assign_role, default_role
+from .roles.models import Role
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Compared against when the email is unknown, so both paths cost one argon2 verify.
@@ -33,8 +35,12 @@ def check_password_rules(password: str) -> None:
 
 
 def create_user(session: Session, email: str, name: str, password: str | None, *, is_admin: bool = False,
-                locale: str | None = None) -> User:
-    """Add a user; with `password=None` the user has none until they accept an invitation."""
+                locale: str | None = None, role: Role | str | None = None) -> User:
+    """Add a user; with `password=None` the user has none until they accept an invitation.
+
+    The user gets `role` (a Role or its name); without one, the administrator
+    role when `is_admin`, else the `default_role` setting's.
+    """
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise TratoError(_("“%(email)s” is not an email address.", email=email))
@@ -46,6 +52,7 @@ def create_user(session: Session, email: str, name: str, password: str | None, *
                 is_admin=is_admin, active=True, locale=locale, session_epoch=0, must_change_password=False)
     session.add(user)
     session.flush()
+    assign_role(session, user, role or (ADMINISTRATOR if is_admin else default_role(session)))
     return user
 
 

@@ -40,7 +40,7 @@ def test_hook_entities(ctx, trade_app):
     assert account.field("revenue").column_names == ("revenue", "revenue_currency")
     assert "revenue_currency" not in account.fields  # the currency is part of the money field
     assert [f for f in account.fields if account.fields[f].system] == [
-        "id", "owner_id", "created_by", "created_at", "updated_by", "updated_at", "version", "deleted_at"]
+        "id", "owner_id", "team_id", "created_by", "created_at", "updated_by", "updated_at", "version", "deleted_at"]
     assert registry.get("trade_deal").field("account_id").settings == {"target": "trade_account"}
 
     switch.disable(trade_app, "trade")

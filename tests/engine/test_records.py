@@ -64,17 +64,37 @@ def test_a_stale_write_is_refused_and_overwrites_nothing(ctx, ana):
     assert [a for a, _, _ in audit_of("trade_deal", deal.id)] == ["create", "update"]
 
 
-def test_only_owners_and_admins_change_records(ctx, ana, bruno, admin):
-    deal = records.create("trade_deal", {"name": "Ana's"}, user=ana)
-    assert records.get("trade_deal", deal.id, user=bruno)["name"] == "Ana's"  # everyone may view
-    with pytest.raises(PermissionRefused, match="Only the owner"):
+def test_a_rep_sees_and_changes_only_their_own_records_and_ownership_changes_are_audited(ctx, ana, bruno, admin):
+    deal = records.create("trade_deal", {"name": "Ana's"}, user=ana)  # ana and bruno are sales reps: scope own
+    with pytest.raises(RecordNotFound):
+        records.get("trade_deal", deal.id, user=bruno)
+    with pytest.raises(RecordNotFound):
         records.update("trade_deal", deal.id, {"name": "Bruno's now"}, user=bruno, version=None)
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(RecordNotFound):
         records.delete("trade_deal", deal.id, user=bruno)
+    with pytest.raises(ValidationFailed) as refused:
+        records.update("trade_deal", deal.id, {"owner_id": bruno.id}, user=ana, version=None)
+    assert refused.value.errors == {"owner_id": ["Your role lets you give records only to yourself."]}
     moved = records.update("trade_deal", deal.id, {"owner_id": bruno.id}, user=admin, version=None)
     assert moved["owner_id"] == bruno.id
     assert records.update("trade_deal", deal.id, {"name": "Bruno's now"}, user=bruno, version=None)["name"] \
         == "Bruno's now"
+    with pytest.raises(RecordNotFound):
+        records.get("trade_deal", deal.id, user=ana)
+    assert audit_of("trade_deal", deal.id)[1] == ("update", admin.id, {"owner_id": [ana.id, bruno.id]})
+
+
+def test_a_read_only_user_sees_every_record_and_changes_none(ctx, ana, make_user):
+    viewer = make_user(role="read_only", app=ctx)
+    deal = records.create("trade_deal", {"name": "Ana's"}, user=ana)
+    assert records.get("trade_deal", deal.id, user=viewer)["name"] == "Ana's"
+    for action, call in [("edit", lambda: records.update("trade_deal", deal.id, {"name": "X"}, user=viewer,
+                                                         version=None)),
+                         ("delete", lambda: records.delete("trade_deal", deal.id, user=viewer)),
+                         ("create", lambda: records.create("trade_deal", {"name": "Y"}, user=viewer))]:
+        with pytest.raises(PermissionRefused, match=f"Your role does not allow you to {action} records of Deals."):
+            call()
+    assert [r["name"] for r in records.query("trade_deal", user=viewer).page().items] == ["Ana's"]
 
 
 def test_relations_must_point_at_live_records(ctx, ana):
@@ -149,18 +169,8 @@ def test_bulk_calls_are_all_or_nothing(ctx, ana, events):
     assert len(saved) == 3  # the refused bulk calls called no after_save
 
 
-class OwnRecordsOnly:
-    """A policy as the roles will bring: each user sees only their own records."""
-
-    def scope(self, query, entity, user):
-        return query if user is None else query.where(entity.table.c.owner_id == user.id)
-
-    def check(self, user, entity, action, record=None):
-        return None
-
-
 def test_reads_and_relation_checks_go_through_the_access_scope(ctx, ana, bruno):
-    ctx.extensions["trato"].access = OwnRecordsOnly()
+    """Ana and Bruno are sales reps, whose scope is their own records."""
     theirs = records.create("trade_account", {"name": "Bruno's account"}, user=bruno)
     with pytest.raises(RecordNotFound):
         records.get("trade_account", theirs.id, user=ana)  # out of scope is not found, not forbidden

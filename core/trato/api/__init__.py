@@ -31,6 +31,6 @@ def _authenticate() -> None:
                       {"Authorization": [_("The token's scope is read only.")]})
 
 
-from . import errors, openapi, views  # noqa: F401  (the routes and handlers register on `bp`)
+from . import bulk, errors, meta, openapi, views  # noqa: F401  (the routes and handlers register on `bp`)
 
 errors.register(bp)

@@ -7,7 +7,8 @@ from werkzeug.exceptions import HTTPException
 from ..access import PermissionRefused
 from ..entities import UnknownEntity
 from ..i18n import _
-from ..records import QueryError, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
+from ..records import QueryError, RecordNotFound, RestoreBlocked, SaveRefused, StaleRecord, ValidationFailed
+from ..schema import SchemaError
 from .http import stale
 from .problems import Problem, field_messages, from_http
 
@@ -24,6 +25,11 @@ def _refused(err: SaveRefused) -> Response:
     return Problem(422, _("Save refused"), str(err), "save-refused", {"_record": [str(err)]}).response()
 
 
+def _schema(err: SchemaError) -> Response:
+    return Problem(422, _("Schema change refused"), str(err), "schema-refused",
+                   {err.field or "body": [str(err)]}).response()
+
+
 def _query(err: QueryError) -> Response:
     return Problem(400, _("Bad query parameter"), str(err), "bad-query", {err.field or "query": [str(err)]}).response()
 
@@ -33,6 +39,10 @@ def _not_found(err: RecordNotFound | UnknownEntity) -> Response:
         detail = _("There is no entity called %(entity)r.", entity=err.entity)
         return Problem(404, _("Not found"), detail, "unknown-entity", {"entity": [detail]}).response()
     return Problem(404, _("Not found"), str(err), "record-not-found", {"id": [str(err)]}).response()
+
+
+def _blocked(err: RestoreBlocked) -> Response:
+    return Problem(409, _("Restore refused"), str(err), "restore-blocked", {err.field: [str(err)]}).response()
 
 
 def _stale(err: StaleRecord) -> Response:
@@ -51,9 +61,11 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(Problem, _problem)
     bp.register_error_handler(ValidationFailed, _validation)
     bp.register_error_handler(SaveRefused, _refused)
+    bp.register_error_handler(SchemaError, _schema)
     bp.register_error_handler(QueryError, _query)
     bp.register_error_handler(RecordNotFound, _not_found)
     bp.register_error_handler(UnknownEntity, _not_found)
     bp.register_error_handler(StaleRecord, _stale)
+    bp.register_error_handler(RestoreBlocked, _blocked)
     bp.register_error_handler(PermissionRefused, _forbidden)
     bp.register_error_handler(HTTPException, _http)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
-from flask import Response
+from flask import Response, g, request
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -23,6 +24,7 @@ from ..db import Base
 from ..fields.sqltypes import UTCDateTime
 from ..i18n import _
 from ..models import utcnow
+from .http import fingerprint_body
 from .problems import Problem
 
 HEADER = "Idempotency-Key"
@@ -126,3 +128,11 @@ def once(user_id: int, key: str, request_fingerprint: str, make: Callable[[], Re
     _finish(user_id, key, response)
     return response
 
+
+
+def for_request(body: Any, make: Callable[[], Response]) -> Response:
+    """`make()`'s response, made once per `Idempotency-Key` when the request sends one."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return make()
+    return once(g.api_user.id, key, f"{request.method} {request.path}\n{fingerprint_body(body)}", make)

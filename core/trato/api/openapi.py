@@ -2,7 +2,9 @@
 
 Each enabled entity, built-in or custom, gets its paths and three schema
 components from its marshmallow schemas: `<entity>.read` (what the API
-returns), `<entity>.create` and `<entity>.update` (what it takes). The
+returns), `<entity>.create` and `<entity>.update` (what it takes); its bulk
+paths refer to the same components. The meta API (entity and field
+definitions) is described from the marshmallow schemas in `meta_io`. The
 document is rebuilt when the schema or plugin counters move (a custom field
 added, a plugin enabled), and cached per language until then.
 """
@@ -19,7 +21,8 @@ from .. import counters
 from ..entities import Entity
 from ..fields.definition import language
 from ..i18n import _, _l
-from . import bp, http
+from . import bp, http, meta_io
+from .bulk import MAX_BULK
 from .idempotency import HEADER, MAX_KEY
 from .views import MAX_RECORD_ID
 
@@ -27,14 +30,16 @@ CACHE = "trato.api.openapi"
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 PROBLEM = "Problem"
 STATUS_TITLES = {
-    400: _l("Malformed request, unknown filter field or operator, or bad cursor"),
+    400: _l("Malformed request, unknown filter field or operator, bad cursor, or a deletion not confirmed"),
     401: _l("No valid bearer token"),
-    403: _l("Not allowed (read-only token, or refused by the access rules)"),
-    404: _l("No such entity, or no such record the user may see"),
-    409: _l("A request with this Idempotency-Key is still in progress"),
+    403: _l("Not allowed (read-only token, not an administrator, or refused by the access rules)"),
+    404: _l("No such entity, field, or record the user may see"),
+    409: _l("A request with this Idempotency-Key is still in progress, a record changed since it was read, or the "
+            "record to restore points to one still in the recycle bin"),
     412: _l("If-Match names a version the record is no longer at; nothing was written"),
     415: _l("The body is not application/json"),
-    422: _l("Invalid values (per field), or an Idempotency-Key reused for another request"),
+    422: _l("Invalid values (per field), too many records, a schema change refused, or an Idempotency-Key reused "
+            "for another request"),
     428: _l("If-Match is required"),
 }
 PROBLEM_SCHEMA = {
@@ -115,14 +120,47 @@ def _list_parameters(entity: Entity) -> list[dict[str, Any]]:
     ]
 
 
+def _idempotency_key() -> dict[str, Any]:
+    return {"name": HEADER, "in": "header", "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY}}
+
+
+def _batch(item: dict[str, Any]) -> dict[str, Any]:
+    """A bulk call's body: `{"records": [item, ...]}`."""
+    return {"type": "object", "required": ["records"], "additionalProperties": False, "properties": {
+        "records": {"type": "array", "minItems": 1, "maxItems": MAX_BULK, "items": item}}}
+
+
+def _add_bulk(spec: APISpec, entity: Entity) -> None:
+    name = entity.name
+    change = {"type": "object", "required": ["id", "version", "values"], "additionalProperties": False,
+              "properties": {"id": {"type": "integer", "minimum": 1, "maximum": MAX_RECORD_ID},
+                             "version": {"type": "integer", "minimum": 1, "maximum": MAX_RECORD_ID,
+                                         "description": _("The version read; a record that moved on refuses all")},
+                             "values": _ref(f"{name}.update")}}
+    records = {"type": "object", "required": ["data"],
+               "properties": {"data": {"type": "array", "items": _ref(f"{name}.read")}}}
+    spec.path(f"/api/v1/{name}/bulk", operations={
+        "post": {"tags": [name], "summary": _("Create up to %(max)s records, all or nothing", max=MAX_BULK),
+                 "operationId": f"bulk_create_{name}", "parameters": [_idempotency_key()],
+                 "requestBody": {"required": True, "content": _json(_batch(_ref(f"{name}.create")))},
+                 "responses": _responses({201: {"description": _("Created"), "content": _json(records)}},
+                                         (400, 401, 403, 404, 409, 415, 422))},
+        "patch": {"tags": [name], "summary": _("Change up to %(max)s records, all or nothing", max=MAX_BULK),
+                  "operationId": f"bulk_update_{name}",
+                  "requestBody": {"required": True, "content": _json(_batch(change))},
+                  "responses": _responses({200: {"description": _("Updated"), "content": _json(records)}},
+                                          (400, 401, 403, 404, 409, 415, 422))},
+    })
+
+
 def _add_entity(spec: APISpec, entity: Entity) -> None:
     name, text = entity.name, entity.plural_text
     read_only = [f.name for f in entity.fields.values() if entity.schemas["update"].fields[f.name].dump_only]
     spec.components.schema(f"{name}.read", schema=entity.schemas["update"])
     spec.components.schema(f"{name}.create", schema=type(entity.schemas["create"])(exclude=read_only))
     spec.components.schema(f"{name}.update", schema=type(entity.schemas["update"])(exclude=read_only))
-    idempotency_key = {"name": HEADER, "in": "header", "required": False,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY}}
+    idempotency_key = _idempotency_key()
     spec.path(f"/api/v1/{name}", operations={
         "get": {"tags": [name], "summary": text, "operationId": f"list_{name}",
                 "parameters": _list_parameters(entity),
@@ -146,6 +184,75 @@ def _add_entity(spec: APISpec, entity: Entity) -> None:
                    "responses": _responses({204: {"description": _("Moved to the recycle bin")}},
                                            (401, 403, 404, 412))},
     })
+    spec.path(f"/api/v1/{name}/{{record_id}}/restore", operations={
+        "post": {"tags": [name], "operationId": f"restore_{name}", "parameters": [_id_parameter()],
+                 "summary": _("Restore from the recycle bin"),
+                 "responses": _responses({200: _record_ok(entity, _("Restored"))}, (401, 403, 404, 409))},
+    })
+    _add_bulk(spec, entity)
+
+
+META_SCHEMAS = {
+    "MetaOption": meta_io.OptionSchema, "MetaFieldInput": meta_io.FieldInput, "MetaFieldChange": meta_io.FieldChange,
+    "MetaEntityInput": meta_io.EntityInput, "MetaEntityChange": meta_io.EntityChange,
+    "MetaFieldOrder": meta_io.FieldOrder, "MetaOptionOutput": meta_io.OptionOutput, "MetaField": meta_io.FieldOutput,
+    "MetaEntity": meta_io.EntityOutput, "MetaEntityList": meta_io.EntityList, "MetaDeleted": meta_io.Deleted,
+}
+
+
+def _text_parameter(name: str, where: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": True, "schema": {"type": "string"}, "description": description}
+
+
+def _meta_operation(operation_id: str, summary: str, ok: tuple[int, str], errors: tuple[int, ...],
+                    parameters: list[dict[str, Any]], body: str | None = None) -> dict[str, Any]:
+    """An admin-only operation of the meta API: `ok` is the success status and the schema it answers with."""
+    status, schema = ok
+    operation = {"tags": ["meta"], "operationId": f"meta_{operation_id}", "summary": summary,
+                 "parameters": parameters,
+                 "responses": _responses({status: {"description": summary, "content": _json(_ref(schema))}},
+                                         (401, 403, *errors))}
+    if body:
+        operation["requestBody"] = {"required": True, "content": _json(_ref(body))}
+    return operation
+
+
+def _add_meta(spec: APISpec) -> None:
+    """The meta API: entity and field definitions (administrators only)."""
+    for name, schema in META_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    entity = [_text_parameter("name", "path", _("The entity's name"))]
+    field = [*entity, _text_parameter("field", "path", _("The field's name"))]
+    confirm = _text_parameter("confirm", "query", _("The name again, to confirm that its data is lost"))
+    writes, lookups, deletes = (400, 415, 422), (404,), (400, 404, 422)
+    op = _meta_operation
+    spec.path("/api/v1/meta/entities", operations={
+        "get": op("list_entities", _("Every enabled entity with its fields"), (200, "MetaEntityList"), (), []),
+        "post": op("create_entity", _("Create a custom entity"), (201, "MetaEntity"), writes, [],
+                   "MetaEntityInput"),
+    })
+    spec.path("/api/v1/meta/entities/{name}", operations={
+        "get": op("get_entity", _("An entity with its fields"), (200, "MetaEntity"), lookups, entity),
+        "patch": op("change_entity", _("Change a custom entity"), (200, "MetaEntity"), (*lookups, *writes), entity,
+                    "MetaEntityChange"),
+        "delete": op("delete_entity", _("Delete a custom entity and its records"), (200, "MetaDeleted"), deletes,
+                     [*entity, confirm]),
+    })
+    spec.path("/api/v1/meta/entities/{name}/fields", operations={
+        "post": op("add_field", _("Add a custom field"), (201, "MetaField"), (*lookups, *writes), entity,
+                   "MetaFieldInput"),
+    })
+    spec.path("/api/v1/meta/entities/{name}/field-order", operations={
+        "put": op("reorder_fields", _("Put the fields in a new order"), (200, "MetaEntity"), (*lookups, *writes),
+                  entity, "MetaFieldOrder"),
+    })
+    spec.path("/api/v1/meta/entities/{name}/fields/{field}", operations={
+        "get": op("get_field", _("A field"), (200, "MetaField"), lookups, field),
+        "patch": op("change_field", _("Change a custom field"), (200, "MetaField"), (*lookups, *writes), field,
+                    "MetaFieldChange"),
+        "delete": op("delete_field", _("Delete a custom field and its values"), (200, "MetaDeleted"), deletes,
+                     [*field, confirm]),
+    })
 
 
 def _json_numbers(converter: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -158,17 +265,24 @@ def _json_numbers(converter: Any, field: Any, ret: dict[str, Any], **kwargs: Any
     return out
 
 
+def _translated(converter: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A description given as a lazy string (`_l`), as text in the request's language."""
+    return {"description": str(ret["description"])} if "description" in ret else {}
+
+
 def build() -> dict[str, Any]:
     """The document for the entities enabled now."""
     marshmallow = MarshmallowPlugin()
     spec = APISpec(title=_("Trato API"), version="1", openapi_version="3.1.0", plugins=[marshmallow],
                    security=[{"bearer": []}])
     marshmallow.converter.add_attribute_function(_json_numbers)
+    marshmallow.converter.add_attribute_function(_translated)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "description": _("A personal API token: trato_...")})
     spec.components.schema(PROBLEM, PROBLEM_SCHEMA)
     for entity in current_app.extensions["trato"].entities.all():
         _add_entity(spec, entity)
+    _add_meta(spec)
     return spec.to_dict()
 
 

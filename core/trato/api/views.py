@@ -1,4 +1,4 @@
-"""Records over HTTP: list, read, create, change and delete any enabled entity's records.
+"""Records over HTTP: list, read, create, change, delete and restore any enabled entity's records.
 
 Every call goes through the record service and its query builder, so the
 API applies the same validation, access rules, hooks and audit as the UI.
@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response, g, jsonify, request, url_for
 
-from .. import records
+from .. import access, records
 from ..entities import Entity
 from ..records import RecordData, RecordNotFound
 from ..records.common import entity_of
@@ -24,13 +24,14 @@ def _current(entity: Entity, record_id: int) -> RecordData:
     return records.get(entity, record_id, user=g.api_user)
 
 
-def _dump(entity: Entity, record: RecordData) -> dict[str, Any]:
-    """A record as JSON, through the entity's schema (money as `{"amount": "12.50", "currency": "EUR"}`)."""
-    return entity.schemas["update"].dump(record)  # type: ignore[no-any-return]
+def dump(entity: Entity, record: RecordData) -> dict[str, Any]:
+    """A record as JSON, through the entity's schema (money as `{"amount": "12.50", "currency": "EUR"}`),
+    less the fields hidden from the user by their role: every record the API answers with goes through here."""
+    return access.without_hidden(g.api_user, entity, entity.schemas["update"].dump(record))
 
 
 def _record_response(entity: Entity, record: RecordData, status: int = 200) -> Response:
-    response = jsonify(_dump(entity, record))
+    response = jsonify(dump(entity, record))
     response.status_code = status
     return http.tagged(response, record)
 
@@ -45,7 +46,7 @@ def list_records(entity: str) -> Response:
         query = query.order_by(request.args["sort"])
     page = query.page(limit=http.limit(), cursor=request.args.get("cursor") or None)
     total = query.count()
-    return jsonify({"data": [_dump(e, item) for item in page.items],
+    return jsonify({"data": [dump(e, item) for item in page.items],
                     "meta": {"count": total.value, "count_is_estimate": not total.exact,
                              "next_cursor": page.next_cursor}})
 
@@ -61,10 +62,7 @@ def create_record(entity: str) -> Response:
         response.headers["Location"] = url_for("api.get_record", entity=e.name, record_id=record.id)
         return response
 
-    key = request.headers.get(idempotency.HEADER)
-    if key is None:
-        return create()
-    return idempotency.once(g.api_user.id, key, f"POST {request.path}\n{http.fingerprint_body(body)}", create)
+    return idempotency.for_request(body, create)
 
 
 @bp.get("/<entity>/<int:record_id>")
@@ -93,3 +91,12 @@ def delete_record(entity: str, record_id: int) -> Response:
     http.check_match(accepted, current)
     records.delete(e, record_id, user=g.api_user, version=current.version)
     return Response(status=204)
+
+
+@bp.post("/<entity>/<int:record_id>/restore")
+def restore_record(entity: str, record_id: int) -> Response:
+    """Bring the record back from the recycle bin (409 naming the field when a related record is still there)."""
+    e = entity_of(entity)
+    if record_id > MAX_RECORD_ID:
+        raise RecordNotFound(e.name, [record_id])
+    return _record_response(e, records.restore(e, record_id, user=g.api_user))

@@ -58,9 +58,9 @@ cli = TratoGroup(
 
 def main() -> None:
     from . import db as db_cmds
-    from . import entities, i18n, misc, plugins, scaffold, users
+    from . import entities, i18n, misc, plugins, records, scaffold, users
 
     sys.excepthook = _no_traceback
-    for module in (db_cmds, plugins, users, entities, i18n, misc, scaffold):
+    for module in (db_cmds, plugins, users, entities, records, i18n, misc, scaffold):
         module.register(cli)
     cli.main(prog_name="trato")

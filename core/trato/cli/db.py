@@ -9,7 +9,7 @@ from alembic import command
 from alembic.script import Script
 from flask.cli import with_appcontext
 
-from .. import migrate
+from .. import migrate, search
 from ..jobs import prepare_queue
 from ..errors import TratoError
 from .common import refreshed_state, state
@@ -31,6 +31,7 @@ def upgrade() -> None:
         steps = migrate.pending(conn, st.plugins.records, st.plugins.enabled_in_order())
         migrate.upgrade(conn, st.plugins.records, st.plugins.enabled_in_order())
     prepare_queue(st.huey)
+    search.sync_all(st)
     click.echo(f"Applied {len(steps)} revision(s)." if steps else "The database is up to date.")
 
 

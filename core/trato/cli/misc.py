@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import run_command, with_appcontext
 
-from .. import db, migrate
+from .. import db, migrate, search
 from ..demo import already_loaded, load_demo
 from ..errors import TratoError
 from ..jobs import prepare_queue
@@ -32,7 +32,7 @@ def init(demo: bool, admin_email: str, admin_password: str | None, locale: str) 
     with st.engine.begin() as conn:
         migrate.upgrade(conn, st.plugins.records, st.plugins.enabled_in_order())
     prepare_queue(st.huey)
-    st.refresh()
+    search.sync_all(st)
     url = st.engine.url.render_as_string(hide_password=True)
     click.echo(f"Kept the existing database and brought it up to date: {url}" if existed else f"Database ready: {url}")
     if demo:

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from .. import db, security_log
 from ..errors import TratoError
 from ..models import User
+from ..roles.membership import ADMINISTRATOR
+from ..roles.models import Role
 from ..users import create_user, find_by_email, set_password
 from .common import refreshed_state
 
@@ -21,16 +23,20 @@ def user_group() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Full name (defaults to the email).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters.")
-@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--admin", is_flag=True, help="Make the user an administrator (the administrator role).")
+@click.option("--role", default=None, help="The role's name (default: the default_role setting).")
 @click.option("--locale", type=click.Choice(["en", "es"]), default=None, help="The user's language.")
 @with_appcontext
-def create(email: str, name: str, password: str, admin: bool, locale: str | None) -> None:
+def create(email: str, name: str, password: str, admin: bool, role: str | None, locale: str | None) -> None:
     refreshed_state()
+    if admin and role and role != ADMINISTRATOR:
+        raise click.UsageError("--admin and --role name different roles; give one of them")
     session = db.session()
-    user = create_user(session, email, name, password, is_admin=admin, locale=locale)
+    user = create_user(session, email, name, password, is_admin=admin, locale=locale, role=role)
     security_log.record(session, security_log.USER_CREATED, user, method="command line")
     session.commit()
-    click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+    held = session.get(Role, user.role_id)
+    click.echo(f"Created user {user.email} with the role {held.name if held else '-'}.")
 
 
 @user_group.command("set-password", help="Set the password of EMAIL and end the user's sessions.")

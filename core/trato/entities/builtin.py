@@ -1,6 +1,7 @@
 """Built-in entities: metadata read from a plugin's model columns, never a second copy."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
@@ -89,7 +90,8 @@ def ordered(fields: list[Field]) -> dict[str, Field]:
 
 
 def make_entity(name: str, table: Table, fields: list[Field], plugin: str | None, label: Any, plural: Any,
-                title: str | None, search: tuple[str, ...], columns: tuple[str, ...]) -> Entity:
+                title: str | None, search: tuple[str, ...], columns: tuple[str, ...],
+                pages: Mapping[str, str] | None = None) -> Entity:
     """An Entity, after checking that the fields it names exist."""
     by_name = ordered(fields)
     for role, names in (("title", (title,) if title else ()), ("search", search), ("list", columns)):
@@ -99,7 +101,8 @@ def make_entity(name: str, table: Table, fields: list[Field], plugin: str | None
     if not search and title and by_name[title].type.searchable:
         search = (title,)
     return Entity(name=name, label=label, plural=plural, table=table, fields=by_name, title_field=title,
-                  search_fields=search, list_columns=columns or tuple(n for n, f in by_name.items() if not f.system)[:5], plugin=plugin)
+                  search_fields=search, list_columns=columns or tuple(n for n, f in by_name.items() if not f.system)[:5],
+                  plugin=plugin, pages=dict(pages or {}))
 
 
 def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
@@ -110,4 +113,4 @@ def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
             table.append_column(column)
     info: EntityInfo = model.__entity__
     return make_entity(table.name, table, [*fields_of_table(model.__table__), *custom], plugin, info.label,
-                       info.plural, info.title, tuple(info.search), tuple(info.list_columns))
+                       info.plural, info.title, tuple(info.search), tuple(info.list_columns), info.pages)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 from typing import Any
 
@@ -31,6 +32,7 @@ class Entity:
     search_fields: tuple[str, ...] = ()
     list_columns: tuple[str, ...] = ()
     plugin: str | None = None
+    pages: Mapping[str, str] = dataclass_field(default_factory=dict)  # EntityInfo.pages: the plugin's own pages
 
     @property
     def custom(self) -> bool:

@@ -1,7 +1,9 @@
 """The `Record` mixin: the columns every entity table has, built-in or custom."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -66,6 +68,9 @@ class EntityInfo:
     title: str | None = None
     search: tuple[str, ...] = ()
     list_columns: tuple[str, ...] = ()
+    # Pages the plugin serves itself instead of the generic ones: {"detail": "contacts.account"}; the
+    # endpoint takes `record_id` (a "list" endpoint takes nothing). Links everywhere then lead there.
+    pages: Mapping[str, str] = dataclass_field(default_factory=dict)
 
 
 class Record:

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from marshmallow import fields as ma
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import ContainsNoneOf, Length, OneOf
 from sqlalchemy import Boolean, String
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeEngine
 from . import messages, operators
 from .base import FieldType, FieldValueError, first_message, parse_bool
 from .definition import Field, Option
-from .schemafields import JsonBool, PrintableText, UniqueList
+from .schemafields import JsonBool, PrintableText, StrippedString, UniqueList
 from .sqltypes import json_value
 
 SEPARATOR = ";"
@@ -87,8 +87,10 @@ class TagsType(FieldType):
         return json_value()
 
     def item(self, field: Field) -> ma.Field:
-        return ma.String(validate=[Length(1, 64, error=messages.TOO_LONG), PrintableText()],
-                         error_messages=messages.common(messages.NOT_TEXT))
+        """One tag: spaces around it dropped and no `;`, so that a CSV cell reads back the same tags."""
+        return StrippedString(validate=[Length(1, 64, error=messages.TOO_LONG), PrintableText(),
+                                        ContainsNoneOf(SEPARATOR, error=messages.NO_SEPARATOR)],
+                              error_messages=messages.common(messages.NOT_TEXT))
 
     def schema_field(self, field: Field, **kwargs: Any) -> ma.Field:
         return UniqueList(self.item(field), error_messages=messages.common(messages.NOT_LIST), **kwargs)

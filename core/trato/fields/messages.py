@@ -29,6 +29,7 @@ TOO_LONG = _l("Too long.")
 CONTROL = _l("Text may not contain control characters.")
 TOO_LARGE = _l("This number is too large.")
 NO_FILE_FROM_TEXT = _l("A file cannot be read from text; attach it instead.")
+NO_SEPARATOR = _l("A tag may not contain a semicolon (;).")
 
 
 def common(invalid: Any) -> dict[str, Any]:

@@ -42,13 +42,14 @@ def json_int(**kwargs: Any) -> JsonInt:
 
 
 class PrintableText(Validator):
-    """Refuses NUL and the other C0 control characters but tab and line breaks.
+    """Refuses NUL and the other C0 control characters but tab and line breaks, and lone surrogates.
 
     PostgreSQL can store no NUL in text or JSON, and the others are never
-    meant; refusing them here keeps both databases alike.
+    meant; refusing them here keeps both databases alike. A lone surrogate
+    (JSON's "\\ud800") is half a character that no database can encode.
     """
 
-    CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
     def __call__(self, value: str) -> str:
         if self.CONTROL.search(value):
@@ -93,7 +94,18 @@ class UTCDateTimeField(fields.AwareDateTime):
                          **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is a moment before year 1 in UTC
+            raise self.make_error("invalid", input=value, obj_type="datetime") from None
+
+
+class StrippedString(fields.String):
+    """Text without the spaces around it, as a CSV cell or a form input reads it back."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 class UniqueList(fields.List):
@@ -159,8 +171,10 @@ class MoneyField(fields.Field):
 class FileSchema(Schema):
     """What the core keeps about an attached file; the bytes live in the file store."""
 
-    name = fields.String(required=True, validate=Length(1, 255), error_messages=messages.common(messages.NOT_TEXT))
+    name = fields.String(required=True, validate=[Length(1, 255), PrintableText()],
+                         error_messages=messages.common(messages.NOT_TEXT))
     size = json_int(required=True, validate=Range(0, 2**53, error=messages.TOO_LARGE))
-    content_type = fields.String(required=True, validate=Length(1, 255),
+    content_type = fields.String(required=True, validate=[Length(1, 255), PrintableText()],
                                  error_messages=messages.common(messages.NOT_TEXT))
-    key = fields.String(required=True, validate=Length(1, 512), error_messages=messages.common(messages.NOT_TEXT))
+    key = fields.String(required=True, validate=[Length(1, 512), PrintableText()],
+                        error_messages=messages.common(messages.NOT_TEXT))

@@ -11,7 +11,8 @@ from flask import Flask
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .. import counters, migrate
+from .. import counters, migrate, search
+from ..entities.meta import EntityRow, FieldRow
 from ..errors import PluginError
 from ..models import PluginState, utcnow
 from .adopt import rescan
@@ -85,6 +86,7 @@ def enable(app: Flask, name: str) -> list[str]:
     except Exception:
         host.set_enabled(before, None)
         raise
+    search.sync_all(app.extensions["trato"])
     return new
 
 
@@ -109,8 +111,22 @@ def disable(app: Flask, name: str) -> None:
     host.set_enabled(host.enabled - {name}, value)
 
 
+def _forget_fields(session: Session, app: Flask, name: str) -> None:
+    """Drop the metadata of the custom fields on `name`'s entities, whose columns went with its tables.
+
+    Left behind, they would name columns that a re-enabled plugin's new
+    tables do not have.
+    """
+    tables = [table for table, (owner, _model) in app.extensions["trato"].entities.models.items() if owner == name]
+    if not tables or not session.scalar(select(EntityRow.name).where(EntityRow.name.in_(tables)).limit(1)):
+        return
+    session.execute(delete(FieldRow).where(FieldRow.entity.in_(tables)))
+    session.execute(delete(EntityRow).where(EntityRow.name.in_(tables)))
+    counters.bump(session, counters.SCHEMA)
+
+
 def purge(app: Flask, name: str) -> None:
-    """Drop a disabled plugin's tables by downgrading its branch to base."""
+    """Drop a disabled plugin's tables by downgrading its branch to base, and its entities' custom fields."""
     host = _host(app)
     record = host.records.get(name)
     if record is None or not record.ok:
@@ -128,6 +144,7 @@ def purge(app: Flask, name: str) -> None:
             migrate.downgrade(conn, host.records, f"{name}@base")
         with Session(bind=conn) as session:
             session.execute(delete(PluginState).where(PluginState.name == name))
+            _forget_fields(session, app, name)
             counters.bump(session, counters.PLUGINS)
             session.flush()
 

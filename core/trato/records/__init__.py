@@ -4,17 +4,24 @@
     deal = records.create("sales_deal", {"name": "Acme renewal"}, user=current_user)
     deal = records.update("sales_deal", deal.id, {"stage": "won"}, user=current_user, version=deal.version)
     page = records.query("sales_deal", user=current_user).where({"stage": "won"}).page(limit=50)
+    with records.atomic():   # several calls that commit together, or not at all
+        account = records.create("contacts_account", {...}, user=current_user)
+        records.create("contacts_contact", {"account_id": account.id, ...}, user=current_user)
 """
 from .count import Count
 from .data import Change, RecordData
-from .errors import QueryError, RecordError, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
+from .errors import (
+    QueryError, RecordError, RecordNotFound, RestoreBlocked, SaveRefused, StaleRecord, ValidationFailed,
+)
 from .filters import Condition, Group, from_json, from_params
 from .query import Page, RecordQuery, query
+from .work import transaction as atomic
 from .service import (
     bulk_create, bulk_delete, bulk_restore, bulk_update, create, delete, get, restore, update,
 )
 
 __all__ = [
+    "atomic",
     "Change",
     "Condition",
     "Count",
@@ -25,6 +32,7 @@ __all__ = [
     "RecordError",
     "RecordNotFound",
     "RecordQuery",
+    "RestoreBlocked",
     "SaveRefused",
     "StaleRecord",
     "ValidationFailed",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ..db import Base
 from ..fields.sqltypes import UTCDateTime
 
-CREATE, UPDATE, DELETE, RESTORE = "create", "update", "delete", "restore"
+CREATE, UPDATE, DELETE, RESTORE, PURGE = "create", "update", "delete", "restore", "purge"
 
 
 class AuditEntry(Base):

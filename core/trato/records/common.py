@@ -15,6 +15,7 @@ from ..entities import Entity
 from ..entities.record import WRITABLE_SYSTEM_FIELDS
 from ..fields import Field
 from ..fields.base import plain_messages
+from ..i18n import _
 from .data import RecordData
 from .errors import RecordNotFound, SaveRefused, ValidationFailed
 from .references import check_references
@@ -54,9 +55,14 @@ def writable(entity: Entity) -> list[Field]:
 
 
 def load_all(session: Session, entity: Entity, schema: Schema, items: Sequence[tuple[Hashable, Mapping[str, Any]]],
-             user: Any, own_ids: bool = False) -> list[dict[str, Any]]:
-    """Every item validated, or ValidationFailed with the errors of all of them (by key: `own_ids` when the
-    keys are the records' ids)."""
+             user: Any, current: Mapping[int, RecordData] | None = None) -> list[dict[str, Any]]:
+    """Every item validated, or ValidationFailed with the errors of all of them, by key.
+
+    For updates the keys are the records' ids and `current` their values
+    before the change; a field rule or an owner the user may not give then
+    refuses only a change, so a record read and sent back whole is accepted.
+    """
+    refuse(rule_errors(entity, user, items, creating=current is None))
     errors: dict[Hashable, Any] = {}
     loaded: list[dict[str, Any]] = []
     for key, data in items:
@@ -64,16 +70,51 @@ def load_all(session: Session, entity: Entity, schema: Schema, items: Sequence[t
             loaded.append(schema.load(data))
         except ValidationError as err:
             errors[key] = plain_messages(err.messages)
+    refuse(errors)
+    keyed = [(key, values) for (key, _data), values in zip(items, loaded)]
+    refuse(change_errors(entity, user, keyed, current))
+    refuse(check_references(session, entity, keyed, user))
+    refuse(check_unique(session, entity, keyed, current is not None))
+    return loaded
+
+
+def refuse(errors: dict[Hashable, Any]) -> None:
     if errors:
         raise ValidationFailed(errors)
-    keyed = [(key, values) for (key, _data), values in zip(items, loaded)]
-    refs = check_references(session, entity, keyed, user)
-    if refs:
-        raise ValidationFailed(refs)
-    taken = check_unique(session, entity, keyed, own_ids)
-    if taken:
-        raise ValidationFailed(taken)
-    return loaded
+
+
+def rule_errors(entity: Entity, user: Any, items: Sequence[tuple[Hashable, Mapping[str, Any]]], creating: bool
+                ) -> dict[Hashable, Any]:
+    """Values given for fields hidden from the user, or read-only ones on creation, by key and field."""
+    rules = access.field_rules(user, entity)
+    if not rules:
+        return {}
+    errors: dict[Hashable, Any] = {}
+    for key, data in items:
+        for name in data:
+            if rules.get(name) == access.HIDDEN:
+                errors.setdefault(key, {})[name] = [_("This field is hidden for your role and cannot be set.")]
+            elif rules.get(name) == access.READONLY and creating:
+                errors.setdefault(key, {})[name] = [_("This field is read-only for your role.")]
+    return errors
+
+
+def change_errors(entity: Entity, user: Any, keyed: Sequence[tuple[Hashable, Mapping[str, Any]]],
+                  current: Mapping[int, RecordData] | None) -> dict[Hashable, Any]:
+    """Read-only fields changed, and owners or teams the user may not give, by key and field."""
+    readonly = [n for n, rule in access.field_rules(user, entity).items() if rule == access.READONLY]
+    errors: dict[Hashable, Any] = {}
+    for key, values in keyed:
+        before = current[key] if current is not None else None  # type: ignore[index]
+        changed = {n: v for n, v in values.items() if before is not None and v != before.get(n)}
+        found = {n: [_("This field is read-only for your role.")] for n in readonly if n in changed}
+        giving = {n: v for n, v in values.items() if n in ("owner_id", "team_id")
+                  and (n in changed if before is not None else v is not None)}
+        if giving:
+            found |= {n: [message] for n, message in access.assignment_errors(user, entity, giving).items()}
+        if found:
+            errors[key] = found
+    return errors
 
 
 def single(call: Any, key: Hashable) -> Any:

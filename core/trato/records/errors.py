@@ -52,3 +52,19 @@ class QueryError(RecordError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class RestoreBlocked(RecordError):
+    """A record cannot leave the recycle bin while a record it points to is still there.
+
+    `field` names the relation field; `target` and `target_id` the record to
+    restore first. Nothing was restored.
+    """
+
+    def __init__(self, entity: str, record_id: int, field: str, target: str, target_id: int, message: str) -> None:
+        super().__init__(message)
+        self.entity = entity
+        self.id = record_id
+        self.field = field
+        self.target = target
+        self.target_id = target_id

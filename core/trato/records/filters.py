@@ -86,9 +86,13 @@ class FilterCompiler:
 
     def field(self, entity: Entity, name: str, shown: str) -> Any:
         try:
-            return entity.field(name)
+            field = entity.field(name)
         except UnknownField:
             raise QueryError(_("Unknown field %(field)r.", field=shown), shown) from None
+        if name in access.hidden_fields(self.user, entity):
+            raise QueryError(_("Field %(field)r is hidden for your role: records cannot be filtered by it.",
+                               field=shown), shown)
+        return field
 
     def condition(self, entity: Entity, table: Table, name: str, op: str, raw: Any, shown: str | None = None
                   ) -> ColumnElement[bool]:

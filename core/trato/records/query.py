@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select
 
-from .. import access, db
+from .. import access, db, search
 from ..entities import Entity, UnknownField
 from ..i18n import _
 from . import cursor as keyset
@@ -55,13 +55,11 @@ class RecordQuery:
         words = text.split()[:10]
         if not words:
             return self
-        if not self.entity.search_fields:
+        hidden = access.hidden_fields(self.user, self.entity)  # a match must not tell what a hidden field holds
+        fields = [self.entity.fields[name] for name in self.entity.search_fields if name not in hidden]
+        if not fields:
             raise QueryError(_("%(entity)s has no search fields.", entity=self.entity.text))
-        table = self.entity.table
-        fields = [self.entity.fields[name] for name in self.entity.search_fields]
-        found = [or_(*(f.type.expression(f, table).icontains(word, autoescape=True) for f in fields))
-                 for word in words]
-        return replace(self, conditions=(*self.conditions, and_(*found)))
+        return replace(self, conditions=(*self.conditions, search.condition(self.entity, fields, words)))
 
     def order_by(self, spec: str | Sequence[str]) -> RecordQuery:
         """Sort by fields, `-` for descending: "-amount,name" or ["-amount", "name"]."""
@@ -80,6 +78,9 @@ class RecordQuery:
                 raise QueryError(_("Unknown sort field %(field)r.", field=name), name) from None
             if not field.sortable:
                 raise QueryError(_("Records cannot be sorted by %(field)r.", field=name), name)
+            if name in access.hidden_fields(self.user, self.entity):
+                raise QueryError(_("Field %(field)r is hidden for your role: records cannot be sorted by it.",
+                                   field=name), name)
             expression = field.type.expression(field, self.entity.table)
             keys.append(keyset.SortKey(field, expression, part.startswith("-"),
                                        bool(getattr(expression, "nullable", True))))

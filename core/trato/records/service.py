@@ -23,6 +23,7 @@ from .common import (
 )
 from .data import Change, RecordData
 from .errors import StaleRecord
+from .restorable import check_restorable
 from .work import transaction
 
 
@@ -67,13 +68,14 @@ def create(entity: str | Entity, values: Mapping[str, Any], *, user: Any) -> Rec
 def bulk_update(entity: str | Entity, items: Sequence[Change], *, user: Any) -> list[RecordData]:
     """Change records; each `Change` with a `version` is refused (StaleRecord) if the record moved on."""
     e = entity_of(entity)
+    access.check(user, e, "edit")  # refused outright (403) before records out of scope are "not found" (404)
     with transaction() as session:
         current = fetch(session, e, [c.id for c in items], user)
         for item in items:
             access.check(user, e, "edit", current[item.id])
             if item.version is not None and item.version != current[item.id].version:
                 raise StaleRecord(e.name, item.id, current[item.id].version)
-        loaded = load_all(session, e, e.schemas["update"], [(c.id, c.values) for c in items], user, own_ids=True)
+        loaded = load_all(session, e, e.schemas["update"], [(c.id, c.values) for c in items], user, current)
         names = [f.name for f in writable(e)]
         now, uid = utcnow(), user_id(user)
         before_save, after_save = hook("before_save"), hook("after_save")
@@ -113,12 +115,15 @@ def _move(entity: str | Entity, ids: Iterable[int], user: Any, versions: Mapping
     """Move records to the recycle bin, or back out of it."""
     e = entity_of(entity)
     ids = list(ids)
+    access.check(user, e, "restore" if restore else "delete")
     with transaction() as session:
         current = fetch(session, e, ids, user, deleted=restore)
         for record_id in ids:
             access.check(user, e, "restore" if restore else "delete", current[record_id])
             if versions.get(record_id, current[record_id].version) != current[record_id].version:
                 raise StaleRecord(e.name, record_id, current[record_id].version)
+        if restore:
+            check_restorable(session, e, current, user)
         now, uid, table = utcnow(), user_id(user), e.table
         after_delete = hook("after_delete")
         results = []

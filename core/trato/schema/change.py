@@ -1,6 +1,7 @@
 """One schema change: the DDL, the metadata rows and the `schema` counter in one transaction."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,13 +10,15 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from .. import counters, db
+from .. import counters, db, search
 from ..access import PermissionRefused
 from ..entities import EntityRegistry
 from ..entities.meta import BUILTIN, EntityRow
 from ..i18n import _
 from ..models import utcnow
 from .ddl import Ddl
+
+log = logging.getLogger("trato.schema")
 
 
 @dataclass
@@ -64,3 +67,23 @@ def schema_change(entity: str) -> Iterator[SchemaChange]:
         session.rollback()
         raise
     current_app.extensions["trato"].refresh()
+    refresh_search_index(entity)
+
+
+def refresh_search_index(entity: str) -> None:
+    """Bring the entity's search index in line with its search fields, after the change committed.
+
+    A separate transaction: the index only speeds search up, so a failure
+    here is logged and leaves the change itself in place.
+    """
+    registry_now = registry()
+    if entity not in registry_now:
+        return
+    session = db.session()
+    try:
+        if search.sync(session.connection(), [registry_now.get(entity)]):
+            counters.bump(session, counters.SCHEMA)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("could not rebuild the search index of %s", entity)

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..fields import Field, TagsType
 from ..fields.money import PRECISION
+from ..search import drop_fts
 from .names import index_name
 
 
@@ -47,6 +48,7 @@ class Ddl:
 
     def drop_columns(self, table_name: str, field: Field) -> None:
         self.drop_indexes(table_name, field.column_names)
+        self._drop_search_index(table_name)
         for name in field.column_names:
             self.ops.drop_column(table_name, name)
 
@@ -54,7 +56,13 @@ class Ddl:
         new.create(self.conn)
 
     def drop_table(self, name: str) -> None:
+        self._drop_search_index(name)
         self.ops.drop_table(name)
+
+    def _drop_search_index(self, table_name: str) -> None:
+        """SQLite's FTS5 triggers name the search columns and would block dropping them; `search.sync` remakes it."""
+        if self.dialect == "sqlite":
+            drop_fts(self.conn, table_name)
 
     def existing_columns(self, table_name: str) -> set[str]:
         return {c["name"] for c in inspect(self.conn).get_columns(table_name)}

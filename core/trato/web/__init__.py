@@ -9,7 +9,10 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from ..api import problems
+from ..fields import localize
 from ..ui import flatten_sorted
+from ..views.nav import entity_navigation
+from ..views.present import record_url
 
 log = logging.getLogger("trato.web")
 
@@ -49,8 +52,9 @@ def _guard() -> Any:
 def _navigation() -> list[Any]:
     if not current_user.is_authenticated:
         return []
+    user = current_user._get_current_object()
     hook = current_app.extensions["trato"].plugins.hook
-    return flatten_sorted(hook.navigation(user=current_user._get_current_object()))
+    return flatten_sorted([*hook.navigation(user=user), entity_navigation(user)])
 
 
 def _http_error(err: HTTPException) -> Any:
@@ -60,13 +64,26 @@ def _http_error(err: HTTPException) -> Any:
 
 
 def register_core_views(app: Flask) -> None:
+    from .. import views
+    from ..activity import setup as activity
+    from ..search import page as search_page
     from ..api import bp as api
-    from . import account, admin, admin_entities, admin_users, auth, home, jobs, profile  # noqa: F401  (admin_* add to admin)
+    from ..api import docs as api_docs
+    from . import (  # noqa: F401  (admin_* add to admin)
+        account, admin, admin_audit, admin_entities, admin_roles, admin_teams, admin_users, auth, home, jobs, profile,
+        recycle_bin,
+    )
 
     app.wsgi_app = CatchUp(app)  # type: ignore[method-assign]
     app.before_request(_guard)
-    for module in (auth, home, admin, account, jobs, profile):
+    for module in (auth, home, admin, account, jobs, profile, recycle_bin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
+    app.register_blueprint(api_docs.bp)
+    app.register_blueprint(views.bp)
+    activity.register(app)
+    app.register_blueprint(search_page.bp)
+    app.add_template_filter(localize, "localize")
+    app.add_template_global(record_url, "record_url")
     app.context_processor(lambda: {"navigation": _navigation})
     app.register_error_handler(HTTPException, _http_error)

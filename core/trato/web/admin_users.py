@@ -17,10 +17,13 @@ from .. import db, invites, mail, security_log, tokens, twofactor
 from ..errors import TratoError
 from ..i18n import _
 from ..models import User
+from ..roles import admin as roles
+from ..roles.membership import team_ids_of
 from ..ui import flatten_sorted
 from ..users import create_user, set_active, set_temporary_password
 from .admin import admin_required, bp
-from .forms import InviteForm, UserForm
+from .admin_roles import chosen_role, fill_access_choices, role_texts, show_refusal
+from .forms import AccessForm, InviteForm, UserForm
 from .once import shown_once
 
 # Both forms of the users page ask for a name and an email; the prefix keeps their fields apart.
@@ -40,7 +43,26 @@ def _user_or_404(user_id: int) -> User:
 
 def _list_page(form: UserForm, invite_form: InviteForm, status: int = 200) -> Any:
     rows = db.session().scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows, form=form, invite_form=invite_form), status
+    fill_access_choices(form, default_choice=True)
+    fill_access_choices(invite_form, default_choice=True)
+    return render_template("admin/users.html", users=rows, form=form, invite_form=invite_form,
+                           role_texts=role_texts()), status
+
+
+def _refuse(form: AccessForm, exc: TratoError) -> None:
+    """A refusal at its input: the role or teams when it names them, else the email."""
+    target = form._fields.get(getattr(exc, "field", None) or "email") or form._fields["email"]
+    target.errors = [*target.errors, str(exc)]
+
+
+def _new_user(form: InviteForm, password: str | None) -> User:
+    """Create the user of a valid form, with the role and teams chosen there."""
+    dbs = db.session()
+    user = create_user(dbs, form.email.data or "", form.name.data or "", password, role=chosen_role(form))
+    roles.set_user_teams(dbs, user, form.teams.data or [], actor=_admin())
+    security_log.record(dbs, security_log.USER_CREATED, user, actor=_admin(),
+                        role=roles.role_name(dbs, user.role_id))
+    return user
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -50,15 +72,13 @@ def users() -> Any:
     if form.validate_on_submit():
         dbs = db.session()
         try:
-            user = create_user(dbs, form.email.data or "", form.name.data or "", form.password.data or "",
-                               is_admin=bool(form.is_admin.data))
-            security_log.record(dbs, security_log.USER_CREATED, user, actor=_admin())
+            user = _new_user(form, form.password.data or "")
             dbs.commit()
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
         except TratoError as exc:
             dbs.rollback()
-            form.email.errors = [*form.email.errors, str(exc)]
+            _refuse(form, exc)
     return _list_page(form, InviteForm(formdata=None, prefix=INVITE_PREFIX), 422 if request.method == "POST" else 200)
 
 
@@ -103,12 +123,10 @@ def invite_user() -> Any:
     if invite_form.validate_on_submit():
         dbs = db.session()
         try:
-            user = create_user(dbs, invite_form.email.data or "", invite_form.name.data or "", None,
-                               is_admin=bool(invite_form.is_admin.data))
-            security_log.record(dbs, security_log.USER_CREATED, user, actor=_admin())
+            user = _new_user(invite_form, None)
         except TratoError as exc:
             dbs.rollback()
-            invite_form.email.errors = [*invite_form.email.errors, str(exc)]
+            _refuse(invite_form, exc)
         else:
             return _link_page(user, invites.INVITE)
     return _list_page(UserForm(formdata=None), invite_form, 422)
@@ -116,16 +134,45 @@ def invite_user() -> Any:
 
 @bp.get("/users/<int:user_id>")
 @admin_required
-def user_detail(user_id: int) -> Any:
+def user_detail(user_id: int, access_form: AccessForm | None = None) -> Any:
     user = _user_or_404(user_id)
     dbs = db.session()
     hook = current_app.extensions["trato"].plugins.hook
     panels = flatten_sorted(hook.detail_panels(entity="user", record=user, user=_admin()))
+    if access_form is None:
+        access_form = AccessForm(formdata=None, prefix="access", role=roles.role_name(dbs, user.role_id),
+                                 teams=team_ids_of(dbs, user.id))
+    fill_access_choices(access_form, default_choice=False)
     return render_template(
         "admin/user_detail.html", record=user, panels=panels, link=invites.pending(dbs, user),
         tokens=tokens.for_user(dbs, user), scopes=tokens.SCOPES, events=security_log.recent(dbs, user),
         recovery_left=twofactor.recovery_codes_left(dbs, user) if user.two_factor else None,
-    )
+        access_form=access_form, role_texts=role_texts(),
+    ), 422 if access_form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/access")
+@admin_required
+def set_user_access(user_id: int) -> Any:
+    """The user's role and teams, changed together or not at all."""
+    user = _user_or_404(user_id)
+    form = AccessForm(prefix="access")
+    if form.validate_on_submit():
+        dbs = db.session()
+        try:
+            role = chosen_role(form)
+            if role is None:
+                raise roles.RoleAdminError(_("Choose a role."), "role")
+            roles.set_user_role(dbs, user, role, actor=_admin())
+            roles.set_user_teams(dbs, user, form.teams.data or [], actor=_admin())
+            dbs.commit()
+        except roles.RoleAdminError as exc:
+            dbs.rollback()
+            show_refusal(form, exc)
+        else:
+            flash(_("The role and teams of %(name)s were saved.", name=user.name), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return user_detail(user_id, access_form=form)
 
 
 @bp.post("/users/<int:user_id>/deactivate", defaults={"active": False})

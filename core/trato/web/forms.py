@@ -8,8 +8,9 @@ judge the address at all: an unknown one simply fails to authenticate.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import _l
 from ..passwords import MIN_LENGTH
@@ -22,13 +23,20 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class InviteForm(FlaskForm):
+class AccessForm(FlaskForm):
+    """A user's role and teams; the views put in the roles and teams of the database."""
+
+    role = SelectField(_l("Role"), validate_choice=False)
+    teams = SelectMultipleField(_l("Teams"), coerce=int, validate_choice=False,
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+class InviteForm(AccessForm):
     """A new user who will choose a password through a one-time link."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
                                                   Regexp(EMAIL_RE, message=_l("This is not an email address."))])
-    is_admin = BooleanField(_l("Administrator"))
 
 
 class UserForm(InviteForm):

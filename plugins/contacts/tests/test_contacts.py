@@ -102,7 +102,7 @@ def test_list_search(contacts_app, client_as):
 
 
 def test_lists_page_by_fifty(contacts_app, client_as):
-    client = client_as("user")
+    client = client_as("read_only")  # sees every record, those of the system included
     with contacts_app.test_request_context():
         records.bulk_create("contacts_contact", [{"last_name": f"Person {i:03d}"} for i in range(55)], user=None)
     first = client.get("/contacts/contacts/").text
@@ -115,7 +115,7 @@ def test_lists_page_by_fifty(contacts_app, client_as):
 
 def test_account_page_shows_contacts_and_other_plugins_panels(make_app, plugins, client_as):
     app = make_app(plugins=["contacts", "panelled"], extra_plugins=plugins)
-    client = client_as("user")
+    client = client_as("read_only")
     with app.test_request_context():
         account = records.create("contacts_account", ACCOUNT, user=None)
         records.create("contacts_contact", {"first_name": "Nerea", "last_name": "Uriarte", "account_id": account.id,
@@ -135,7 +135,7 @@ def test_spanish_pages(contacts_app, client_as):
 
 
 def test_menu_and_dashboard(contacts_app, client_as, make_user):
-    owner = make_user(name="Owner")
+    owner = make_user(name="Owner", role="sales_manager")  # sees the records of the reps below too
     client = client_as(owner)
     add_account(client)
     add_account(client_as("user"), name="Other")
@@ -162,7 +162,7 @@ def test_demo_data_loads_in_both_languages(contacts_app, client_as):
         accounts = records.query("contacts_account", user=None).count().value
         people = records.query("contacts_contact", user=None).where({"job_title": "Director técnico"}).count().value
     assert (accounts, people) == (len(demo.ACCOUNTS), 1)
-    page = client_as("user").get("/contacts/accounts/?q=ruiz").text
+    page = client_as("read_only").get("/contacts/accounts/?q=ruiz").text
     assert "Grupo Ruiz" in page and "Talleres Hermanos Ruiz" in page
 
 

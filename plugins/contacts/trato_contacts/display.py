@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import column, select, table
 
-from trato import Record, RecordData, records
+from trato import Record, RecordData, access, records
 from trato import session as db_session
 from trato.fields import localize
 
@@ -51,7 +51,8 @@ class Presenter:
     """Formats the fields of a batch of records, looking up related names once per batch."""
 
     def __init__(self, model: type[Record], items: Sequence[RecordData], user: Any) -> None:
-        self.columns = {c.name: c for c in entity_columns(model)}
+        self.hidden = access.hidden_fields(user, model.__tablename__)
+        self.columns = {c.name: c for c in entity_columns(model) if c.name not in self.hidden}
         relations = [n for n, c in self.columns.items() if c.info["type"].widget == "relation"]
         self.accounts = account_titles((r[n] for r in items for n in relations), user)
         self.owners = user_names(r["owner_id"] for r in items)
@@ -63,6 +64,8 @@ class Presenter:
 
     def show(self, record: RecordData, name: str) -> Shown:
         value = record.get(name)
+        if name in self.hidden:
+            return Shown(name, "", "")
         if name == "owner_id":
             return Shown(name, self.label(name), self.owners.get(value, "") if value else "")
         column = self.columns[name]

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Column
 from werkzeug.datastructures import MultiDict
 
-from trato import Option, Record
+from trato import Option, Record, access
 from trato.fields import localize
 
 
@@ -32,6 +32,7 @@ class Input:
     options: Sequence[tuple[str, str]] = ()
     errors: Sequence[str] = field(default_factory=list)
     section: str | None = None
+    readonly: bool = False  # shown, not sent: the user's role may not change it
 
 
 def entity_columns(model: type[Record]) -> list[Column[Any]]:
@@ -53,13 +54,16 @@ def as_text(column: Column[Any], value: Any) -> str:
 
 
 def inputs(model: type[Record], values: Mapping[str, Any], errors: Mapping[str, Sequence[str]],
-           choices: Mapping[str, list[tuple[str, str]]]) -> list[Input]:
+           choices: Mapping[str, list[tuple[str, str]]], rules: Mapping[str, str]) -> list[Input]:
     """The form's inputs filled with `values` (stored values or the submitted text).
 
-    `choices` gives the options of relation fields (related records' ids and titles).
+    `choices` gives the options of relation fields (related records' ids and titles); `rules`, the user's
+    field rules (`trato.access.field_rules`): hidden fields are left out, read-only ones shown disabled.
     """
     result = []
     for column in entity_columns(model):
+        if rules.get(column.name) == access.HIDDEN:
+            continue
         ftype = column.info["type"]
         value = values.get(column.name)
         result.append(Input(
@@ -73,18 +77,22 @@ def inputs(model: type[Record], values: Mapping[str, Any], errors: Mapping[str, 
             options=choices.get(column.name) or options_of(column),
             errors=[str(m) for m in errors.get(column.name, [])],
             section=column.info.get("section"),
+            readonly=rules.get(column.name) == access.READONLY,
         ))
     return result
 
 
-def submitted(model: type[Record], form: MultiDict[str, str]) -> dict[str, Any]:
+def submitted(model: type[Record], form: MultiDict[str, str], rules: Mapping[str, str]) -> dict[str, Any]:
     """The record values a submitted form asks for, as the record service takes them.
 
     Text goes as typed (the service validates it); a checkbox is a boolean;
-    a relation's id becomes an int; an empty input clears the field.
+    a relation's id becomes an int; an empty input clears the field. Fields
+    the user's `rules` make hidden or read-only are not on the form: left out.
     """
     values: dict[str, Any] = {}
     for column in entity_columns(model):
+        if column.name in rules:
+            continue
         widget = column.info["type"].widget
         if widget == "checkbox":
             values[column.name] = column.name in form

@@ -43,6 +43,7 @@ class Account(Record, Base):
     __entity__ = EntityInfo(_l("Account"), _l("Accounts"), title="name",
                             search=("name", "legal_name", "tax_id", "billing_city", "email"),
                             list_columns=("name", "industry", "billing_city", "billing_country", "owner_id"))
+    # Tags are the core's record tags (every record has them on its page and list filters), not a column.
 
     name: Mapped[str] = field("text", label=_l("Name"), required=True, length=200, filterable=True)
     legal_name: Mapped[str | None] = field("text", label=_l("Legal name"), length=200)
@@ -57,23 +58,32 @@ class Account(Record, Base):
     billing_postcode: Mapped[str | None] = field("text", label=_l("Postcode"), section="billing", length=20)
     billing_country: Mapped[str | None] = field("select", label=_l("Country"), section="billing",
                                                 options=COUNTRIES, filterable=True)
+    shipping_street: Mapped[str | None] = field("text", label=_l("Street"), section="shipping")
+    shipping_city: Mapped[str | None] = field("text", label=_l("City"), section="shipping")
+    shipping_postcode: Mapped[str | None] = field("text", label=_l("Postcode"), section="shipping", length=20)
+    shipping_country: Mapped[str | None] = field("select", label=_l("Country"), section="shipping",
+                                                 options=COUNTRIES)
     parent_id: Mapped[int | None] = field("relation", label=_l("Parent account"), target="contacts_account")
 
 
 class Contact(Record, Base):
     __tablename__ = "contacts_contact"
     __entity__ = EntityInfo(_l("Contact"), _l("Contacts"), title="last_name",
-                            search=("first_name", "last_name", "email", "city"),
+                            search=("first_name", "last_name", "email", "email2", "city"),
                             list_columns=("last_name", "first_name", "account_id", "city", "owner_id"))
 
     first_name: Mapped[str | None] = field("text", label=_l("First name"), length=100)
     last_name: Mapped[str] = field("text", label=_l("Last name"), required=True, length=100, filterable=True)
     job_title: Mapped[str | None] = field("text", label=_l("Job title"), length=120)
     email: Mapped[str | None] = field("email", label=_l("Email"), filterable=True)
+    email2: Mapped[str | None] = field("email", label=_l("Other email"), filterable=True)
     phone: Mapped[str | None] = field("phone", label=_l("Phone"))
+    mobile: Mapped[str | None] = field("phone", label=_l("Mobile phone"))
     account_id: Mapped[int | None] = field("relation", label=_l("Account"), target="contacts_account")
-    city: Mapped[str | None] = field("text", label=_l("City"))
-    country: Mapped[str | None] = field("select", label=_l("Country"), options=COUNTRIES)
+    street: Mapped[str | None] = field("text", label=_l("Street"), section="address")
+    city: Mapped[str | None] = field("text", label=_l("City"), section="address")
+    postcode: Mapped[str | None] = field("text", label=_l("Postcode"), section="address", length=20)
+    country: Mapped[str | None] = field("select", label=_l("Country"), options=COUNTRIES, section="address")
     birthday: Mapped[date | None] = field("date", label=_l("Birthday"))
     language: Mapped[str | None] = field("select", label=_l("Preferred language"), options=LANGUAGES)
     marketing_consent: Mapped[bool] = field("boolean", label=_l("Agrees to marketing email"), required=True,
@@ -81,3 +91,5 @@ class Contact(Record, Base):
     consent_date: Mapped[date | None] = field("date", label=_l("Consent given on"), section="consent")
     consent_source: Mapped[str | None] = field("text", label=_l("Consent source"), section="consent", length=200,
                                                help=_l("Where the consent was given: a web form, an event, a call."))
+    consent_text: Mapped[str | None] = field("long_text", label=_l("Text of consent"), section="consent",
+                                             help=_l("The wording the person agreed to, as it was shown to them."))

@@ -6,7 +6,7 @@ plugins' hooks apply here as they do to the API and imports.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +14,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
 
 from trato import (
     PermissionRefused, QueryError, Record, RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed,
-    records,
+    access, records,
 )
 
 from .display import Presenter
@@ -25,6 +26,13 @@ from .forms import form_errors, inputs, submitted
 from .models import Account, Contact
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts", template_folder="templates")
+
+
+@bp.errorhandler(PermissionRefused)
+def refused(exc: PermissionRefused) -> Any:
+    """What the user's role does not allow: the 403 page, with the policy's message."""
+    flash(str(exc), "error")
+    return current_app.handle_http_exception(Forbidden(str(exc)))
 
 PAGE_SIZE = 50
 CHOICES_LIMIT = 500
@@ -43,10 +51,10 @@ class Kind:
     sort: str
     columns: tuple[str, ...]
 
-    def name_of(self, record: RecordData) -> str:
+    def name_of(self, record: Mapping[str, Any]) -> str:
         if self.entity == Contact.__tablename__:
-            return " ".join(filter(None, (record["first_name"], record["last_name"])))
-        return record["name"]
+            return " ".join(filter(None, (record.get("first_name"), record.get("last_name"))))
+        return record.get("name") or f"#{record['id']}"
 
 
 ACCOUNTS = Kind(Account.__tablename__, Account, "account", "accounts", _l("Accounts"), _l("New account"),
@@ -78,15 +86,18 @@ def list_page(kind: Kind) -> str:
     except QueryError:
         abort(400)
     presenter = Presenter(kind.model, page.items, current_user)
-    rows = [(record, [presenter.show(record, name) for name in kind.columns]) for record in page.items]
+    columns = [name for name in kind.columns if name not in presenter.hidden]
+    rows = [(record, [presenter.show(record, name) for name in columns]) for record in page.items]
     return render_template("contacts/list.html", kind=kind, rows=rows, q=text, next_cursor=page.next_cursor,
-                           headers=[presenter.label(name) for name in kind.columns])
+                           headers=[presenter.label(name) for name in columns],
+                           may_create=access.allowed(current_user, kind.entity, "create"))
 
 
 def form_page(kind: Kind, record: RecordData | None, values: dict[str, Any], errors: dict[str, list[str]],
               message: str | None = None, status: int = 200) -> tuple[str, int]:
     choices = account_choices(exclude=record.id if record and kind is ACCOUNTS else None)
-    fields = inputs(kind.model, values, errors, {"parent_id": choices, "account_id": choices})
+    fields = inputs(kind.model, values, errors, {"parent_id": choices, "account_id": choices},
+                    access.field_rules(current_user, kind.entity))
     heading = _("Edit %(name)s", name=kind.name_of(record)) if record else kind.new_title
     return render_template("contacts/form.html", kind=kind, record=record, fields=fields, message=message,
                            heading=heading,
@@ -94,9 +105,10 @@ def form_page(kind: Kind, record: RecordData | None, values: dict[str, Any], err
 
 
 def new_page(kind: Kind) -> Any:
+    access.check(current_user, kind.entity, "create")
     if request.method == "GET":
         return form_page(kind, None, dict(request.args.items()), {})
-    values = submitted(kind.model, request.form)
+    values = submitted(kind.model, request.form, access.field_rules(current_user, kind.entity))
     try:
         record = records.create(kind.entity, values, user=current_user)
     except ValidationFailed as exc:
@@ -116,9 +128,10 @@ def load(kind: Kind, record_id: int) -> RecordData:
 
 def edit_page(kind: Kind, record_id: int) -> Any:
     record = load(kind, record_id)
+    access.check(current_user, kind.entity, "edit", record)
     if request.method == "GET":
         return form_page(kind, record, dict(record), {})
-    values = submitted(kind.model, request.form)
+    values = submitted(kind.model, request.form, access.field_rules(current_user, kind.entity))
     version = request.form.get("version", type=int)
     try:
         saved = records.update(kind.entity, record_id, values, user=current_user, version=version)
@@ -132,10 +145,13 @@ def edit_page(kind: Kind, record_id: int) -> Any:
         message = _("Someone else saved this record while you were editing it. The form now shows their "
                     "version; make your changes again.")
         return form_page(kind, fresh, dict(fresh), {}, message, 409)
-    except PermissionRefused as exc:
-        abort(403, str(exc))
     flash(_("%(name)s was saved.", name=kind.name_of(saved)), "success")
     return redirect(url_for(f"contacts.{kind.one}", record_id=record_id))
+
+
+def shown(kind: Kind, record: RecordData) -> dict[str, Any]:
+    """The record's values less those the user's role hides, for a template to print as it likes."""
+    return access.without_hidden(current_user, kind.entity, record)
 
 
 def account_page(record_id: int) -> str:
@@ -145,17 +161,22 @@ def account_page(record_id: int) -> str:
     children = (records.query(ACCOUNTS.entity, user=current_user).where({"parent_id": account.id})
                 .order_by(ACCOUNTS.sort).page(limit=PAGE_SIZE))
     presenter = Presenter(Account, [account], current_user)
-    return render_template("contacts/account.html", kind=ACCOUNTS, record=account,
+    return render_template("contacts/account.html", kind=ACCOUNTS, record=shown(ACCOUNTS, account),
                            fields=presenter.fields(account), owner=presenter.show(account, "owner_id"),
-                           people=people, children=children,
+                           people=[shown(CONTACTS, p) for p in people.items], more_people=people.next_cursor,
+                           children=[shown(ACCOUNTS, c) for c in children.items],
+                           may_edit=access.allowed(current_user, ACCOUNTS.entity, "edit", account),
+                           may_add=access.allowed(current_user, CONTACTS.entity, "create"),
                            panels=detail_panels(ACCOUNTS.entity, account))
 
 
 def contact_page(record_id: int) -> str:
     contact = load(CONTACTS, record_id)
     presenter = Presenter(Contact, [contact], current_user)
-    return render_template("contacts/contact.html", kind=CONTACTS, record=contact,
-                           heading=CONTACTS.name_of(contact),
+    visible = shown(CONTACTS, contact)
+    return render_template("contacts/contact.html", kind=CONTACTS, record=visible,
+                           heading=CONTACTS.name_of(visible),
+                           may_edit=access.allowed(current_user, CONTACTS.entity, "edit", contact),
                            fields=presenter.fields(contact), owner=presenter.show(contact, "owner_id"),
                            panels=detail_panels(CONTACTS.entity, contact))
 

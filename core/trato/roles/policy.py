@@ -1,0 +1,201 @@
+"""The access policy of roles and teams: what `trato.access` asks, answered from the user's role.
+
+Per entity the role's row (or its `*` row) gives the allowed actions and the
+scope: `own` records (owner is the user), `team` (also those owned by users
+whose roles report to the user's, by members of the user's teams, or by one
+of those teams), or `all`. Administrators (`role.is_admin`) may do
+everything. What a user holds is loaded once per request (`Grants`), and
+afresh on every call outside one (jobs).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, Select, false, or_, select
+
+from .. import db
+from ..access import ACTIONS, PermissionRefused
+from ..i18n import _, _l
+from ..models import User
+from .models import ANY_ENTITY, ROLE_ACTIONS, Role, RoleFieldRule, RolePermission, Team, TeamMember
+
+if TYPE_CHECKING:
+    from ..entities import Entity
+
+# The action names as the refusal message puts them: "Your role does not allow you to <edit> records of ...".
+ACTION_WORDS = {"view": _l("view"), "create": _l("create"), "edit": _l("edit"), "delete": _l("delete"),
+                "restore": _l("restore"), "import": _l("import"), "export": _l("export")}
+# Restoring a record undoes its deletion: the same permission allows both.
+NEEDS = {"restore": "delete"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A role's row for one entity: the actions it allows and on which records."""
+
+    actions: frozenset[str]
+    scope: str
+
+
+class Grants:
+    """What one user holds: their role's rules, field rules, the roles below theirs and their teams."""
+
+    def __init__(self, user_id: int, is_admin: bool, rules: dict[str, Rule], fields: dict[str, dict[str, str]],
+                 below: frozenset[int], teams: frozenset[int]) -> None:
+        self.user_id = user_id
+        self.is_admin = is_admin
+        self.rules = rules
+        self.fields = fields
+        self.below = below  # ids of the roles that report, directly or not, to the user's
+        self.teams = teams
+
+    @classmethod
+    def load(cls, user: Any) -> Grants:
+        session = db.session()
+        role_id = session.scalar(select(User.role_id).where(User.id == user.id))
+        role = session.get(Role, role_id) if role_id is not None else None
+        rules = {row.entity: Rule(frozenset(a for a in ROLE_ACTIONS if row.allows(a)), row.scope)
+                 for row in session.scalars(select(RolePermission).where(RolePermission.role_id == role_id))}
+        fields: dict[str, dict[str, str]] = {}
+        for rule in session.scalars(select(RoleFieldRule).where(RoleFieldRule.role_id == role_id)):
+            fields.setdefault(rule.entity, {})[rule.field] = rule.rule
+        teams = frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
+        return cls(user.id, bool(role and role.is_admin), rules, fields, _below(session, role_id), teams)
+
+    def rule(self, entity: str) -> Rule | None:
+        return self.rules.get(entity) or self.rules.get(ANY_ENTITY)
+
+    @cached_property
+    def people(self) -> frozenset[int]:
+        """The users whose records a `team` scope covers: the user, their subordinates, their teams' members."""
+        session = db.session()
+        ids = {self.user_id}
+        if self.below:
+            ids.update(session.scalars(select(User.id).where(User.role_id.in_(self.below))))
+        if self.teams:
+            ids.update(session.scalars(select(TeamMember.user_id).where(TeamMember.team_id.in_(self.teams))))
+        return frozenset(ids)
+
+
+def _below(session: Any, role_id: int | None) -> frozenset[int]:
+    """The roles under `role_id` in the "reports to" tree (not itself; a loop in the tree stops there)."""
+    children: dict[int | None, list[int]] = {}
+    for rid, parent in session.execute(select(Role.id, Role.parent_id)):
+        children.setdefault(parent, []).append(rid)
+    found: set[int] = set()
+    todo = list(children.get(role_id, [])) if role_id is not None else []
+    while todo:
+        rid = todo.pop()
+        if rid not in found and rid != role_id:
+            found.add(rid)
+            todo.extend(children.get(rid, []))
+    return frozenset(found)
+
+
+def grants_of(user: Any) -> Grants:
+    """The user's grants, loaded once per request."""
+    if not has_request_context():
+        return Grants.load(user)
+    cache: dict[int, Grants] = g.setdefault("_trato_grants", {})
+    if user.id not in cache:
+        cache[user.id] = Grants.load(user)
+    return cache[user.id]
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "id", None) is not None
+
+
+class RolePolicy:
+    """Enforces each user's role: actions and scope per entity, field rules, who may own what."""
+
+    def scope(self, query: Select[Any], entity: Entity, user: Any) -> Select[Any]:
+        if user is None:
+            return query
+        if not _signed_in(user):
+            return query.where(false())
+        grants = grants_of(user)
+        if grants.is_admin:
+            return query
+        rule = grants.rule(entity.name)
+        if rule is None or "view" not in rule.actions:
+            return query.where(false())
+        if rule.scope == "all":
+            return query
+        return query.where(self._within(entity, grants, rule.scope))
+
+    @staticmethod
+    def _within(entity: Entity, grants: Grants, scope: str) -> ColumnElement[bool]:
+        table = entity.table
+        mine = table.c.owner_id == grants.user_id
+        if scope == "own":
+            return mine
+        parts = [mine]
+        if grants.below:
+            parts.append(table.c.owner_id.in_(select(User.id).where(User.role_id.in_(grants.below))))
+        if grants.teams:
+            parts.append(table.c.owner_id.in_(select(TeamMember.user_id)
+                                              .where(TeamMember.team_id.in_(grants.teams))))
+            parts.append(table.c.team_id.in_(grants.teams))
+        return or_(*parts)
+
+    def check(self, user: Any, entity: Entity, action: str, record: Any = None) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if user is None:
+            return
+        if not _signed_in(user):
+            raise PermissionRefused(_("Sign in first."), action, entity.name)
+        grants = grants_of(user)
+        if grants.is_admin:
+            return
+        rule = grants.rule(entity.name)
+        if rule is None or NEEDS.get(action, action) not in rule.actions:
+            raise PermissionRefused(_("Your role does not allow you to %(action)s records of %(entity)s.",
+                                      action=ACTION_WORDS[action], entity=entity.plural_text), action, entity.name)
+        if record is not None and not self._covers(grants, rule.scope, record):
+            raise PermissionRefused(_("This record is not among those your role lets you %(action)s.",
+                                      action=ACTION_WORDS[action]), action, entity.name)
+
+    @staticmethod
+    def _covers(grants: Grants, scope: str, record: Any) -> bool:
+        """Whether `record` (its owner and team) is within `scope`: the Python twin of `_within`."""
+        if scope == "all":
+            return True
+        owner = record.get("owner_id")
+        if scope == "own":
+            return owner == grants.user_id
+        return owner in grants.people or record.get("team_id") in grants.teams
+
+    def field_rules(self, user: Any, entity: Entity) -> Mapping[str, str]:
+        if user is None or not _signed_in(user):
+            return {}
+        grants = grants_of(user)
+        return {} if grants.is_admin else grants.fields.get(entity.name, {})
+
+    def assignment_errors(self, user: Any, entity: Entity, values: Mapping[str, Any]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        team = values.get("team_id")
+        if "team_id" in values and team is not None and db.session().get(Team, team) is None:
+            errors["team_id"] = _("There is no team with the id %(id)s.", id=team)
+        if user is None or not _signed_in(user):
+            return errors
+        grants = grants_of(user)
+        rule = grants.rule(entity.name)
+        if grants.is_admin or (rule is not None and rule.scope == "all"):
+            return errors
+        scope = rule.scope if rule is not None else "own"
+        if "owner_id" in values:
+            owner = values["owner_id"]
+            if scope == "own" and owner != grants.user_id:
+                errors["owner_id"] = _("Your role lets you give records only to yourself.")
+            elif scope == "team" and owner not in grants.people:
+                errors["owner_id"] = _("Your role lets you give records only to yourself, the people who report "
+                                       "to you and the members of your teams.")
+        if "team_id" in values and team is not None and team not in grants.teams and "team_id" not in errors:
+            errors["team_id"] = _("Your role lets you give records only to teams you belong to.")
+        return errors

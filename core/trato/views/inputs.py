@@ -1,0 +1,191 @@
+"""Forms of any entity, built from its field metadata: the inputs to show, and the values a submission asks for.
+
+Text goes to the record service as the field type reads text (`from_text`),
+so a form, a CSV cell and a query parameter mean the same thing; the service
+then validates it once for every path. Money has two inputs (amount and
+currency) and a date-time is typed in the user's time zone.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from babel.numbers import list_currencies
+from flask_babel import get_timezone
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from .. import access, db, records
+from ..entities import Entity, UnknownEntity
+from ..entities.record import WRITABLE_SYSTEM_FIELDS
+from ..fields import Field, FieldValueError, Money, localize
+from ..models import User
+
+CHOICES_LIMIT = 200
+# Widgets that are not typed into a form: files come in as attachments.
+NOT_IN_FORMS = frozenset({"file"})
+
+
+@dataclass(frozen=True)
+class Input:
+    """One form control with its value, choices and errors, as the template renders it."""
+
+    name: str
+    label: str
+    widget: str
+    required: bool
+    help: str
+    value: str = ""
+    values: Sequence[str] = ()  # the chosen options of a multi-select
+    currency: str = ""
+    options: Sequence[tuple[str, str]] = ()
+    errors: Sequence[str] = field(default_factory=list)
+    section: str | None = None
+    readonly: bool = False
+
+
+def form_fields(entity: Entity, user: Any) -> list[tuple[Field, bool]]:
+    """The fields the user fills in, each with whether their role makes it read-only."""
+    rules = access.field_rules(user, entity)
+    chosen = [f for f in entity.fields.values()
+              if (not f.system or f.name in WRITABLE_SYSTEM_FIELDS) and f.type.widget not in NOT_IN_FORMS]
+    chosen.sort(key=lambda f: (f.system, f.position))
+    return [(f, rules.get(f.name) == "readonly") for f in chosen if rules.get(f.name) != "hidden"]
+
+
+def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
+    """What a relation or user field offers: the first records by title, and the current one."""
+    if f.type.widget == "user":
+        rows = db.session().execute(select(User.id, User.name).where(User.active.is_(True))
+                                    .order_by(User.name).limit(CHOICES_LIMIT)).all()
+        return [(str(i), name) for i, name in rows]
+    try:
+        from .present import entities
+
+        target = entities().get(f.type.target(f))
+        query = records.query(target, user=user)
+    except (UnknownEntity, access.PermissionRefused):
+        return []
+    if target.title_field:
+        query = query.order_by(target.title_field)
+    found = query.page(limit=CHOICES_LIMIT).items
+    if current and all(r.id != current for r in found):
+        found += query.where({"id": current}).page(limit=1).items
+    return [(str(r.id), target.title_of(r)) for r in found]
+
+
+def as_text(f: Field, value: Any) -> str:
+    """A stored value as the text its input shows."""
+    if value is None:
+        return ""
+    if isinstance(value, Money):
+        return str(value.amount)
+    if isinstance(value, datetime):
+        return value.astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M")
+    return f.type.format(f, value)
+
+
+def inputs(entity: Entity, values: Mapping[str, Any], errors: Mapping[str, Sequence[str]], user: Any,
+           texts: Mapping[str, str] | None = None) -> list[Input]:
+    """The form's inputs showing `values` (a record's), or `texts` as submitted when a save was refused."""
+    result = []
+    for f, readonly in form_fields(entity, user):
+        value = values.get(f.name)
+        widget = f.type.widget
+        text = texts.get(f.name, "") if texts is not None else as_text(f, value)
+        chosen: Sequence[str] = ()
+        if widget == "multiselect":
+            chosen = (texts.get(f.name, "").split("\n") if texts is not None else [str(v) for v in value or ()])
+        options: Sequence[tuple[str, str]] = [(o.value, o.text) for o in f.options]
+        if widget in ("relation", "user"):
+            options = _choices(f, user, value)
+        currency = ""
+        if widget == "money":
+            currency = (texts or {}).get(f"{f.name}_currency", "") if texts is not None else (
+                value.currency if isinstance(value, Money) else f.settings.get("currency", "")) or ""
+        result.append(Input(
+            name=f.name, label=localize(f.label), widget=widget,
+            required=f.required and widget != "checkbox", help=localize(f.help), value=text, values=chosen,
+            currency=currency, options=options, errors=[str(m) for m in errors.get(f.name, [])],
+            section=f.section, readonly=readonly,
+        ))
+    return result
+
+
+def sections(items: Sequence[Input]) -> list[tuple[str, list[Input]]]:
+    """Inputs grouped by section, sections in the order their first field comes."""
+    grouped: dict[str, list[Input]] = {}
+    for item in items:
+        grouped.setdefault(item.section or "", []).append(item)
+    return list(grouped.items())
+
+
+def currencies() -> list[str]:
+    return sorted(list_currencies())
+
+
+def submitted(entity: Entity, form: MultiDict[str, str], user: Any
+              ) -> tuple[dict[str, Any], dict[str, str], dict[str, list[str]]]:
+    """What a submitted form asks for: (values for the record service, the texts as typed, errors).
+
+    Read-only fields are left out, so the service keeps what is stored. A
+    value whose text cannot be read (a letter in a number) is an error at its
+    field, and the form is shown again with the text as typed.
+    """
+    values: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for f, readonly in form_fields(entity, user):
+        if readonly:
+            continue
+        widget = f.type.widget
+        if widget == "checkbox":
+            values[f.name] = f.name in form
+            continue
+        if widget == "multiselect":
+            picked = [v for v in form.getlist(f.name) if v]
+            texts[f.name] = "\n".join(picked)
+            values[f.name] = picked
+            continue
+        text = form.get(f.name, "").strip()
+        texts[f.name] = text
+        if widget == "money":
+            currency = form.get(f"{f.name}_currency", "").strip().upper()
+            texts[f"{f.name}_currency"] = currency
+            values[f.name] = {"amount": text, "currency": currency or None} if text else None
+            continue
+        if not text:
+            values[f.name] = [] if widget == "tags" else None
+            continue
+        if widget == "datetime":
+            text = _local_to_utc(text)
+        try:
+            values[f.name] = f.type.from_text(f, text)
+        except FieldValueError as exc:
+            errors[f.name] = [str(exc)]
+    return values, texts, errors
+
+
+def _local_to_utc(text: str) -> str:
+    """A `datetime-local` input's text, read in the user's time zone, as an ISO instant."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text  # the field type refuses it with its own message
+    if moment.tzinfo is None:
+        zone = get_timezone()  # pytz: `localize` finds the offset in force on that day
+        moment = zone.localize(moment) if hasattr(zone, "localize") else moment.replace(tzinfo=zone)
+    return moment.isoformat()
+
+
+def form_errors(errors: Mapping[str, Any]) -> dict[str, list[str]]:
+    """`ValidationFailed.errors` as a list of messages per field."""
+    return {name: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            for name, messages in errors.items()}
+
+
+def signed_in() -> Any:
+    return current_user._get_current_object()

@@ -1,0 +1,71 @@
+"""The list page every entity gets: columns, sort, filters (AND pairs and OR groups), search, pages, count,
+row selection for mass actions, and cells that can be edited in place.
+
+The page's state lives in its URL (listing.ListState); a bare list URL opens
+the user's default saved view, if they chose one.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, request, url_for
+from flask_login import login_required
+
+from .. import access
+from ..records import QueryError
+from . import saved
+from .inline import editable_fields
+from .inputs import signed_in
+from .listing import OPERATOR_LABELS, PAGE_SIZE, ListState, date_fields, select_fields
+from .mass import mass_fields, owner_choices
+from .pages import _entity, _fragment_or_page, bp
+from .present import Presenter, visible_fields
+
+
+def _builder_redirect(entity: str, state: ListState) -> Any:
+    """The filter builder's row, moved into the URL: a `field__op=value` pair, or one more OR alternative."""
+    field = request.args["_field"]
+    op = request.args.get("_op") or "eq"
+    values = [v for v in request.args.getlist("_value") if v != ""]
+    if len(values) > 1 and op == "eq":
+        op = "in"  # several boxes of a select ticked
+    value = ",".join(values)
+    if request.args.get("_group") == "or":
+        query = state.query_string(filter=state.with_or({"field": field, "op": op, "value": value}), cursor=None)
+    else:
+        query = state.query_string(**{f"{field}__{op}": value, "cursor": None})
+    return redirect(f"{url_for('records.listing', entity=entity)}?{query}")
+
+
+@bp.get("/<entity>/")
+@login_required
+def listing(entity: str) -> Any:
+    e = _entity(entity)
+    user = signed_in()
+    if not request.args and (view := saved.default_of(e.name, user)) is not None:
+        return redirect(saved.url_of(view))
+    visible = {f.name: f for f in visible_fields(e, user)}
+    state = ListState.read(e, request.args, visible)
+    if request.args.get("_field"):
+        return _builder_redirect(e.name, state)
+    error, page, total, alternatives = None, None, None, []
+    try:
+        alternatives = state.tree_items(e)
+        query = state.query(e, user, visible)
+        page = query.page(limit=PAGE_SIZE, cursor=state.cursor)
+        total = query.count()
+    except QueryError as exc:
+        error = str(exc)
+    items = page.items if page else []
+    presenter = Presenter(e, items, user, [visible[c] for c in state.columns])
+    can_edit = access.allowed(user, e, "edit")
+    context = dict(entity=e, state=state, rows=[(r, presenter.row(r)) for r in items], error=error,
+                   next_cursor=page.next_cursor if page else None, total=total, fields=list(visible.values()),
+                   headers=[visible[c] for c in state.columns], operator_labels=OPERATOR_LABELS,
+                   alternatives=alternatives, can_create=access.allowed(user, e, "create"), can_edit=can_edit,
+                   can_delete=access.allowed(user, e, "delete"), can_export=access.allowed(user, e, "export"),
+                   editable=editable_fields(e, user) if can_edit else set(),
+                   mass_fields=mass_fields(e, user) if can_edit else [],
+                   owners=owner_choices() if can_edit else [], menu=saved.menu(e, "list", request.args),
+                   has_selects=bool(select_fields(visible)), has_dates=bool(date_fields(visible)))
+    return _fragment_or_page("records/list.html", 400 if error else 200, **context)

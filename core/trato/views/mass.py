@@ -1,0 +1,153 @@
+"""Mass actions on the selected rows of a list (update a field, assign an owner, move to the recycle bin,
+export) and the export of a whole filtered list.
+
+Each action is one call of the record service, so it is all or nothing: if
+one record is refused, none is changed, and the page says which and why.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask_babel import ngettext
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from .. import access, db, records
+from ..entities import Entity
+from ..fields import Field, FieldValueError, localize
+from ..i18n import _
+from ..models import User
+from ..records import Change, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
+from ..transfer.errors import TransferError
+from ..transfer.export import export_csv
+from .inline import editable_fields
+from .inputs import signed_in, submitted
+from .listing import ListState
+from .pages import _entity, bp
+from .present import visible_fields
+
+OWNER_CHOICES_LIMIT = 500
+
+
+def mass_fields(entity: Entity, user: Any) -> list[Field]:
+    """The fields a mass update may set (the owner has its own action)."""
+    names = editable_fields(entity, user) - {"owner_id"}
+    return [f for f in entity.fields.values() if f.name in names]
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session().execute(  # type: ignore[misc]
+        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name).limit(OWNER_CHOICES_LIMIT))]
+
+
+def _back(entity: Entity) -> Any:
+    query = request.form.get("back", "")
+    return redirect(f"{url_for('records.listing', entity=entity.name)}?{query}")
+
+
+def _refusals(entity: Entity, errors: Mapping[Any, Any]) -> str:
+    """A bulk call's ValidationFailed errors (by record id, then field) as one message."""
+    parts = []
+    for key, fields in errors.items():
+        if isinstance(fields, Mapping):
+            texts = [f"{localize(entity.fields[n].label) if n in entity.fields else n}: "
+                     f"{' '.join(map(str, m if isinstance(m, list) else [m]))}" for n, m in fields.items()]
+            parts.append(f"#{key} — {'; '.join(texts)}")
+        else:
+            parts.append(f"{key}: {fields}")
+    return _("Nothing was changed: %(errors)s", errors=" · ".join(parts))
+
+
+def _value(entity: Entity, field: Field, text: str) -> Any:
+    """The typed text as the value for the record service, read as the field's form input reads it."""
+    form = MultiDict({field.name: text})
+    if field.type.widget == "money" and text.strip():
+        parsed = field.type.from_text(field, text.strip())
+        form = MultiDict({field.name: parsed["amount"], f"{field.name}_currency": parsed["currency"] or ""})
+    if field.type.widget == "checkbox" and text.strip().lower() not in ("1", "true", "yes", "on", "sí", "si"):
+        form = MultiDict()
+    values, _texts, errors = submitted(entity, form, signed_in())
+    if errors.get(field.name):
+        raise FieldValueError(" ".join(errors[field.name]))
+    return values.get(field.name)
+
+
+def _run(entity: Entity, action: str, ids: list[int]) -> str:
+    """Do the action on the records; the message for a person (RecordError/PermissionRefused if refused)."""
+    user = signed_in()
+    if action == "delete":
+        records.bulk_delete(entity, ids, user=user)
+        return ngettext("%(num)s record was moved to the recycle bin.",
+                        "%(num)s records were moved to the recycle bin.", len(ids))
+    if action == "assign":
+        owner = request.form.get("owner_id", type=int)
+        if owner is None:
+            raise FieldValueError(_("Choose the new owner."))
+        records.bulk_update(entity, [Change(i, {"owner_id": owner}) for i in ids], user=user)
+        return ngettext("%(num)s record was given a new owner.", "%(num)s records were given a new owner.", len(ids))
+    field = next((f for f in mass_fields(entity, user) if f.name == request.form.get("field")), None)
+    if field is None:
+        raise FieldValueError(_("Choose the field to change."))
+    value = _value(entity, field, request.form.get("value", ""))
+    records.bulk_update(entity, [Change(i, {field.name: value}) for i in ids], user=user)
+    return ngettext("%(field)s was changed on %(num)s record.", "%(field)s was changed on %(num)s records.", len(ids),
+                    field=localize(field.label))
+
+
+@bp.post("/<entity>/mass")
+@login_required
+def mass(entity: str) -> Any:
+    """A mass action on the rows ticked in the list; back to the list with what happened."""
+    e = _entity(entity)
+    action = request.form.get("action", "")
+    if action not in ("update", "assign", "delete", "export"):
+        abort(400)
+    try:
+        ids = sorted({int(i) for i in request.form.getlist("ids")})
+    except ValueError:
+        abort(400)
+    if not ids:
+        flash(_("Select at least one record first."), "error")
+        return _back(e)
+    if action == "export":
+        state = ListState.read(e, MultiDict(parse_qsl(request.form.get("back", ""))), _visible(e))
+        return _csv(e, {"id__in": ids}, None, state.sort, list(state.columns))
+    try:
+        flash(_run(e, action, ids), "success")
+    except ValidationFailed as exc:
+        flash(_refusals(e, exc.errors), "error")
+    except (SaveRefused, StaleRecord, RecordNotFound, FieldValueError, access.PermissionRefused) as exc:
+        flash(_("Nothing was changed: %(errors)s", errors=str(exc)), "error")
+    return _back(e)
+
+
+def _visible(entity: Entity) -> dict[str, Field]:
+    return {f.name: f for f in visible_fields(entity, signed_in())}
+
+
+def _csv(entity: Entity, filters: Any, search: str | None, sort: str, columns: list[str]) -> Any:
+    try:
+        stream = export_csv(entity, user=signed_in(), filters=filters, search=search, sort=sort, columns=columns)
+    except (TransferError, records.QueryError) as exc:
+        abort(400, str(exc))
+    except access.PermissionRefused as exc:
+        abort(403, str(exc))
+    headers = {"Content-Disposition": f'attachment; filename="{entity.name}.csv"'}
+    return Response(stream_with_context(iter(stream)), mimetype="text/csv", headers=headers)
+
+
+@bp.get("/<entity>/export.csv")
+@login_required
+def export(entity: str) -> Any:
+    """The list as its URL states it (filters, search, sort, columns), as CSV."""
+    e = _entity(entity)
+    state = ListState.read(e, request.args, _visible(e))
+    try:
+        node = state.node()
+    except records.QueryError as exc:
+        abort(400, str(exc))
+    return _csv(e, node, state.q or None, state.sort, list(state.columns))

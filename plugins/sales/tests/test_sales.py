@@ -1,0 +1,169 @@
+"""Sales as a sales team uses it: pipelines and stages, deals on the board, leads scored, assigned and converted."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from trato import Money, SaveRefused, ValidationFailed, records
+from trato_sales import reports
+from trato_sales.conversion import ConversionRefused, DealWish, convert
+
+
+def _stages(app) -> dict[str, int]:
+    with app.app_context():
+        pipeline = records.query("sales_pipeline", user=None).page().items[0]
+        return {s.name: s.id for s in reports.stages(pipeline.id)} | {"_pipeline": pipeline.id}
+
+
+def test_enabling_sales_makes_a_first_pipeline_with_stages(sales_app):
+    stages = _stages(sales_app)
+    assert list(stages)[:6] == ["Prospecting", "Qualification", "Proposal", "Negotiation", "Won", "Lost"]
+
+
+def test_a_deal_takes_its_probability_from_the_stage_and_refuses_another_pipelines_stage(ctx, make_user):
+    stages = _stages(ctx)
+    rep = make_user(name="Rita Rep")
+    deal = records.create("sales_deal", {"name": "Flota", "pipeline_id": stages["_pipeline"],
+                                         "stage_id": stages["Proposal"], "amount": {"amount": "1000", "currency": "EUR"}},
+                          user=rep)
+    assert deal["probability"] == Decimal("50.00")
+    assert deal["stage_changed_at"] is not None
+    other = records.create("sales_pipeline", {"name": "Servicios"}, user=None)
+    foreign = records.create("sales_stage", {"name": "Solicitud", "pipeline_id": other.id, "position": 1}, user=None)
+    with pytest.raises(SaveRefused, match="another pipeline"):
+        records.update("sales_deal", deal.id, {"stage_id": foreign.id}, user=rep, version=deal.version)
+    with pytest.raises(SaveRefused, match="negative"):
+        records.update("sales_deal", deal.id, {"amount": {"amount": "-5", "currency": "EUR"}}, user=rep,
+                       version=deal.version)
+    assert records.get("sales_deal", deal.id, user=rep)["stage_id"] == stages["Proposal"]
+
+
+def test_the_board_shows_columns_with_totals_and_a_move_is_saved_or_refused(sales_app, client_as, make_user):
+    stages = _stages(sales_app)
+    rep = make_user(name="Rita Rep")
+    with sales_app.app_context():
+        for name, amount in (("Uno", "1000.00"), ("Dos", "3000.00")):
+            records.create("sales_deal", {"name": name, "pipeline_id": stages["_pipeline"],
+                                          "stage_id": stages["Proposal"],
+                                          "amount": {"amount": amount, "currency": "EUR"}}, user=rep)
+        deal = records.query("sales_deal", user=rep).where({"name": "Uno"}).page().items[0]
+    client = client_as(rep)
+    page = client.get("/sales/board").get_data(as_text=True)
+    proposal = page[page.index('id="stage-%d"' % stages["Proposal"]):]
+    proposal = proposal[:proposal.index("</section>")]
+    assert "Uno" in proposal and "Dos" in proposal
+    assert "€4,000.00" in proposal and "weighted €2,000.00" in proposal
+    moved = client.post("/sales/deals/move", data={"id": deal.id, "version": deal.version, "value": stages["Won"]})
+    assert moved.status_code == 200 and moved.json["version"] == deal.version + 1
+    stale = client.post("/sales/deals/move", data={"id": deal.id, "version": deal.version,
+                                                   "value": stages["Lost"]})
+    assert stale.status_code == 409
+    with sales_app.app_context():
+        saved = records.get("sales_deal", deal.id, user=rep)
+    assert saved["stage_id"] == stages["Won"] and saved["probability"] == Decimal("100.00")
+
+
+def test_leads_are_scored_by_rules_and_events(ctx):
+    records.create("sales_score_rule", {"name": "Web", "field_name": "source", "operator": "eq", "value": "web_form",
+                                        "points": 30}, user=None)
+    records.create("sales_score_rule", {"name": "Meeting", "event": "meeting", "points": 25}, user=None)
+    lead = records.create("sales_lead", {"last_name": "Castillo", "source": "web_form"}, user=None)
+    assert lead["score"] == 30 and lead["lifecycle"] == "lead"
+    records.create("sales_lead_event", {"lead_id": lead.id, "kind": "meeting"}, user=None)
+    lead = records.get("sales_lead", lead.id, user=None)
+    assert lead["score"] == 55 and lead["lifecycle"] == "mql"
+
+
+def test_new_leads_are_assigned_round_robin_within_a_team(ctx, make_user):
+    from trato.roles import admin as roles_admin
+
+    ana, bruno = make_user(name="Ana"), make_user(name="Bruno")
+    from trato import session
+
+    team = roles_admin.create_team(session(), "Web")
+    roles_admin.set_team_members(session(), team, [ana.id, bruno.id])
+    session().commit()
+    records.create("sales_assignment_rule", {"name": "Web", "source": "web_form", "team": team.id}, user=None)
+    owners = [records.create("sales_lead", {"last_name": f"L{i}", "source": "web_form"}, user=None)["owner_id"]
+              for i in range(3)]
+    assert owners == [ana.id, bruno.id, ana.id]
+    manual = records.create("sales_lead", {"last_name": "Manual", "source": "manual"}, user=None)
+    assert manual["owner_id"] is None
+
+
+def test_converting_a_lead_makes_account_contact_and_deal_once(ctx):
+    stages = _stages(ctx)
+    lead = records.create("sales_lead", {"first_name": "Jorge", "last_name": "Pascual", "company": "Floristería Pascual",
+                                         "email": "jorge@example.es", "status": "qualified"}, user=None)
+    converted = convert(lead.id, user=None, deal=DealWish("Furgoneta", stages["_pipeline"], stages["Proposal"],
+                                                           {"amount": "25000", "currency": "EUR"}))
+    assert converted["status"] == "converted" and converted["converted_at"] is not None
+    account = records.get("contacts_account", converted["account_id"], user=None)
+    contact = records.get("contacts_contact", converted["contact_id"], user=None)
+    deal = records.get("sales_deal", converted["deal_id"], user=None)
+    assert account["name"] == "Floristería Pascual"
+    assert (contact["last_name"], contact["account_id"]) == ("Pascual", account.id)
+    assert deal["amount"] == Money(Decimal("25000.00"), "EUR") and deal["account_id"] == account.id
+    with pytest.raises(ConversionRefused):
+        convert(lead.id, user=None)
+
+
+def test_a_failed_conversion_creates_nothing(ctx):
+    stages = _stages(ctx)
+    lead = records.create("sales_lead", {"last_name": "Molina", "company": "Reformas Molina"}, user=None)
+    with pytest.raises((SaveRefused, ValidationFailed)):
+        convert(lead.id, user=None, deal=DealWish("Mal", stages["_pipeline"], stages["Proposal"],
+                                                    {"amount": "-1", "currency": "EUR"}))
+    assert records.query("contacts_account", user=None).count().value == 0
+    assert records.query("contacts_contact", user=None).count().value == 0
+    assert records.get("sales_lead", lead.id, user=None)["status"] == "new"
+
+
+def test_funnel_forecast_and_goals_add_up(ctx, make_user):
+    stages = _stages(ctx)
+    rep = make_user(name="Rita")
+    soon = date.today() + timedelta(days=3)
+    for name, stage, amount in (("A", "Qualification", "100"), ("B", "Proposal", "200"), ("C", "Won", "400"),
+                                ("D", "Lost", "800")):
+        records.create("sales_deal", {"name": name, "pipeline_id": stages["_pipeline"], "stage_id": stages[stage],
+                                      "amount": {"amount": amount, "currency": "EUR"}, "close_date": soon}, user=rep)
+    steps = {s.stage.name: s.reached for s in reports.funnel(stages["_pipeline"], rep)}
+    assert steps["Prospecting"] == 3 and steps["Proposal"] == 2 and steps["Won"] == 1
+    rows = reports.forecast(rep, "month", start=soon.replace(day=1))
+    assert len(rows) == 1
+    assert rows[0].open.amount["EUR"] == Decimal("300.00")
+    assert rows[0].open.weighted["EUR"] == Decimal("125.00")  # 100 × 25 % + 200 × 50 %
+    assert rows[0].won.amount["EUR"] == Decimal("400.00")
+    records.create("sales_goal", {"user_id": rep.id, "period_start": soon.replace(day=1), "period_end": soon,
+                                  "amount": {"amount": "1000", "currency": "EUR"}}, user=None)
+    progress = reports.goal_progress(rep, {})
+    assert [(p.won, p.percent) for p in progress] == [(Decimal("400.00"), Decimal("40.0"))]
+
+
+def test_account_pages_show_a_deals_panel_only_while_sales_is_enabled(sales_app, client_as):
+    from trato.hooks import switch
+
+    stages = _stages(sales_app)
+    with sales_app.app_context():
+        account = records.create("contacts_account", {"name": "Acme"}, user=None)
+        records.create("sales_deal", {"name": "Acme fleet", "account_id": account.id, "pipeline_id": stages["_pipeline"],
+                                      "stage_id": stages["Proposal"]}, user=None)
+    client = client_as("admin")
+    assert "Acme fleet" in client.get(f"/contacts/accounts/{account.id}").get_data(as_text=True)
+    switch.disable(sales_app, "sales")
+    page = client.get(f"/contacts/accounts/{account.id}").get_data(as_text=True)
+    assert "Acme fleet" not in page
+    assert client.get("/sales/board").status_code == 404
+    switch.enable(sales_app, "sales")
+    assert "Acme fleet" in client.get(f"/contacts/accounts/{account.id}").get_data(as_text=True)
+
+
+def test_sales_pages_speak_spanish(sales_app, client_as):
+    client = client_as("admin")
+    client.post("/locale", data={"locale": "es"})
+    page = client.get("/sales/forecast").get_data(as_text=True)
+    assert "Previsión" in page and "Agrupar por" in page
+    assert re.search(r"<title>Previsión", page)

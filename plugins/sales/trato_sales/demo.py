@@ -1,0 +1,152 @@
+"""Demo data: a Spanish car dealer's pipelines with deals at every stage, leads from every source, rules and goals.
+
+Account and company names are proper names; stage names, reasons and next
+steps follow the chosen language. Deals belong to the contacts plugin's demo
+accounts (found by name), so load after it (the core loads in dependency order).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select, table, column
+from sqlalchemy.orm import Session
+
+from trato import directory
+
+from .models import AssignmentRule, Deal, DealContact, Goal, Lead, LeadEvent, Pipeline, ScoreRule, Stage
+from .setup import FIRST_PIPELINE
+
+ACCOUNTS = table("contacts_account", column("id"), column("name"))
+CONTACTS = table("contacts_contact", column("id"), column("account_id"))
+
+OTHER_PIPELINES = {
+    "en": [("Car sales", [("First visit", 10, "open", 7), ("Test drive", 30, "open", 7), ("Offer", 60, "open", 10),
+                          ("Financing", 80, "open", 10), ("Delivered", 100, "won", None), ("Lost", 0, "lost", None)]),
+           ("Services", [("Request", 20, "open", 5), ("Quote sent", 50, "open", 10), ("Signed", 100, "won", None),
+                         ("Declined", 0, "lost", None)])],
+    "es": [("Ventas de coches", [("Primera visita", 10, "open", 7), ("Prueba de conducción", 30, "open", 7),
+                                 ("Oferta", 60, "open", 10), ("Financiación", 80, "open", 10),
+                                 ("Entregado", 100, "won", None), ("Perdida", 0, "lost", None)]),
+           ("Servicios", [("Solicitud", 20, "open", 5), ("Presupuesto enviado", 50, "open", 10),
+                          ("Firmado", 100, "won", None), ("Rechazado", 0, "lost", None)])],
+}
+
+# deal name, account, pipeline (0 first, 1 cars, 2 services), stage index, amount, days to close, next step key
+DEALS: list[tuple[Any, ...]] = [
+    ("Flota de furgonetas 2027", "Transportes Levante Express", 1, 2, "184500.00", 40, "visit"),
+    ("Renting de 12 turismos", "Grupo Ruiz", 1, 3, "96000.00", 20, "bank"),
+    ("Coche de dirección", "Bodegas Valdelosa", 1, 1, "52900.00", 30, "drive"),
+    ("Vehículos de cortesía", "Hotel Mirador de la Bahía", 1, 0, "61000.00", 75, "call"),
+    ("Furgoneta taller", "Talleres Hermanos Ruiz", 1, 4, "34750.00", -10, None),
+    ("Monovolumen clínica", "Clínica Dental Sonrisa", 1, 5, "41200.00", -20, None),
+    ("Mantenimiento de flota", "Transportes Levante Express", 2, 1, "18400.00", 15, "quote"),
+    ("Plan de mantenimiento anual", "Nortech Software", 2, 0, "7600.00", 25, "call"),
+    ("Seguro de flota", "Fundación Educa Futuro", 0, 2, "12300.00", 35, "proposal"),
+    ("Fleet electrification study", "Liffey Analytics", 0, 3, "28000.00", 12, "proposal"),
+    ("Company cars for consultants", "Harbour Lane Consulting", 0, 1, "73500.00", 60, "call"),
+    ("Vitrinas y exposición", "Maison Lefèvre", 0, 4, "15800.00", -5, None),
+]
+NEXT_STEPS = {
+    "en": {"visit": "Visit the depot with the operations manager", "bank": "Send the bank's financing approval",
+           "drive": "Book a test drive", "call": "Call to agree on needs", "quote": "Send the revised quote",
+           "proposal": "Present the proposal"},
+    "es": {"visit": "Visitar la base con el jefe de operaciones", "bank": "Enviar la aprobación de la financiera",
+           "drive": "Reservar la prueba de conducción", "call": "Llamar para concretar necesidades",
+           "quote": "Enviar el presupuesto revisado", "proposal": "Presentar la propuesta"},
+}
+LOST_REASON = {"en": "Chose a competitor's lower price", "es": "Eligió la oferta más barata de la competencia"}
+
+# first name, last name, company, email, city, country, source, status, rating, events
+LEADS: list[tuple[Any, ...]] = [
+    ("Lorena", "Castillo Ortega", "Autoescuela Castillo", "lorena@autoescuelacastillo.example.es", "Toledo", "ES",
+     "web_form", "new", "hot", ["form_submitted", "web_visit", "web_visit"]),
+    ("Hugo", "Benítez Rey", "Logística Benítez", "hugo@logbenitez.example.es", "Vigo", "ES", "campaign", "contacted",
+     "warm", ["email_opened", "link_clicked"]),
+    ("Irene", "Salas Prieto", None, "irene.salas@correo.example.es", "Madrid", "ES", "manual", "new", "cold", []),
+    ("Jorge", "Pascual Vidal", "Floristería Pascual", "jorge@floristeriapascual.example.es", "Valencia", "ES",
+     "web_form", "qualified", "hot", ["form_submitted", "meeting"]),
+    ("Noelia", "Cano Ruiz", "Catering Delicias", "noelia@cateringdelicias.example.es", "Zaragoza", "ES", "import",
+     "contacted", "warm", ["email_opened"]),
+    ("Rubén", "Molina Sanz", "Reformas Molina", "ruben@reformasmolina.example.es", "Alicante", "ES", "campaign",
+     "unqualified", "cold", []),
+    ("Fiona", "Walsh", "Walsh Tours", "fiona@walshtours.example.ie", "Cork", "IE", "web_form", "new", "warm",
+     ["web_visit"]),
+    ("Marc", "Dubois", "Dubois Transports", "marc@duboistransports.example.fr", "Lille", "FR", "import", "new", "cold",
+     []),
+]
+
+
+def _stamp(owner: int | None) -> dict[str, Any]:
+    now = datetime.now(timezone.utc)
+    return {"created_at": now, "updated_at": now, "version": 1, "owner_id": owner, "created_by": owner,
+            "updated_by": owner}
+
+
+def _pipeline(session: Session, name: str, stages: list[tuple[Any, ...]], position: int, owner: int | None
+              ) -> tuple[int, list[tuple[int, Any]]]:
+    """The pipeline of that name (made if missing) and its stages' ids, in order."""
+    found = session.scalar(select(Pipeline.id).where(Pipeline.name == name))
+    if found is None:
+        found = session.execute(insert(Pipeline).returning(Pipeline.id),
+                                {"name": name, "position": position, "active": True, **_stamp(owner)}).scalar_one()
+        session.execute(insert(Stage), [
+            {"name": stage, "pipeline_id": found, "position": i, "probability": Decimal(p), "outcome": outcome,
+             "max_days": days, **_stamp(owner)} for i, (stage, p, outcome, days) in enumerate(stages, start=1)])
+    rows = session.execute(select(Stage.id, Stage.position, Stage.probability, Stage.outcome)
+                           .where(Stage.pipeline_id == found).order_by(Stage.position)).all()
+    return found, [(row.id, row) for row in rows]
+
+
+def load(session: Session, locale: str) -> None:
+    """Add the demo pipelines, deals, leads, rules and goals to `session` (the core commits them)."""
+    language = locale if locale in NEXT_STEPS else "en"
+    admins = directory.administrators()
+    owner = admins[0] if admins else None
+    name, stages = FIRST_PIPELINE[language]
+    pipelines = [_pipeline(session, name, stages, 1, owner)]
+    pipelines += [_pipeline(session, n, s, i, owner) for i, (n, s) in enumerate(OTHER_PIPELINES[language], start=2)]
+    accounts = dict(session.execute(select(ACCOUNTS.c.name, ACCOUNTS.c.id)).all())
+    today = date.today()
+    now = datetime.now(timezone.utc)
+    for deal_name, account, pipeline, stage_index, amount, days, step in DEALS:
+        pipeline_id, stage_rows = pipelines[pipeline]
+        stage_id, stage = stage_rows[stage_index]
+        deal_id = session.execute(insert(Deal).returning(Deal.id), {
+            "name": deal_name, "account_id": accounts.get(account), "pipeline_id": pipeline_id, "stage_id": stage_id,
+            "amount": Decimal(amount), "amount_currency": "EUR", "close_date": today + timedelta(days=days),
+            "probability": stage.probability, "next_step": NEXT_STEPS[language].get(step) if step else None,
+            "lost_reason": LOST_REASON[language] if stage.outcome == "lost" else None,
+            "stage_changed_at": now - timedelta(days=3 * (stage_index + 1)),
+            "reached_position": stage.position if stage.outcome != "lost" else stage_rows[1][1].position,
+            **_stamp(owner)}).scalar_one()
+        contact = session.scalar(select(CONTACTS.c.id).where(CONTACTS.c.account_id == accounts.get(account)).limit(1))
+        if contact is not None:
+            session.execute(insert(DealContact), {"deal_id": deal_id, "contact_id": contact, "role": "decision_maker",
+                                                  **_stamp(owner)})
+    rules = [("Formulario web", "source", "eq", "web_form", None, 20), ("España", "country", "eq", "ES", None, 5),
+             ("Reunión", None, None, None, "meeting", 30), ("Visita a la web", None, None, None, "web_visit", 5),
+             ("Email abierto", None, None, None, "email_opened", 2)]
+    session.execute(insert(ScoreRule), [
+        {"name": n, "field_name": f, "operator": o, "value": v, "event": e, "points": p, "active": True,
+         **_stamp(owner)} for n, f, o, v, e, p in rules])
+    points = {e: p for _n, _f, _o, _v, e, p in rules if e}
+    for first, last, company, email, city, country, source, status, rating, events in LEADS:
+        score = (20 if source == "web_form" else 0) + (5 if country == "ES" else 0) + sum(points[e] for e in events)
+        lifecycle = "sql" if status == "qualified" else ("mql" if score >= 50 else "lead")
+        lead_id = session.execute(insert(Lead).returning(Lead.id), {
+            "first_name": first, "last_name": last, "company": company, "email": email, "city": city,
+            "country": country, "source": source, "status": status, "rating": rating, "score": score,
+            "lifecycle": lifecycle, **_stamp(owner)}).scalar_one()
+        for i, kind in enumerate(events):
+            session.execute(insert(LeadEvent), {"lead_id": lead_id, "kind": kind,
+                                                "occurred_at": now - timedelta(days=i + 1), **_stamp(owner)})
+    session.execute(insert(AssignmentRule), {
+        "name": "Web España" if language == "es" else "Web, Spain", "position": 1, "active": True,
+        "source": "web_form", "country": "ES", "assignee_id": owner, **_stamp(owner)})
+    quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter_end = date(quarter.year + quarter.month // 10, (quarter.month + 2) % 12 + 1, 1) - timedelta(days=1)
+    if owner is not None:
+        session.execute(insert(Goal), {"user_id": owner, "period_start": quarter, "period_end": quarter_end,
+                                       "amount": Decimal("250000.00"), "amount_currency": "EUR", **_stamp(owner)})

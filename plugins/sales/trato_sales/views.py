@@ -1,0 +1,188 @@
+"""The sales pages: the board per pipeline, the funnel, the forecast, goals, and converting a lead.
+
+Lists, detail pages and forms of leads, deals and the rest are the core's
+generic pages; these are the views that only sales has. Reads go through
+`records.query`/`reports` (scoped to the user), writes through the record
+service.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from trato import (
+    PermissionRefused, QueryError, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed, directory, records,
+)
+
+from . import reports
+from .conversion import DealWish, account_candidates, convert
+from .models import Deal, Lead, Pipeline
+from .rules import stage_row
+
+bp = Blueprint("sales", __name__, url_prefix="/sales", template_folder="templates")
+
+CARDS_PER_COLUMN = 50
+
+
+def _user() -> Any:
+    return current_user._get_current_object()
+
+
+def pipelines() -> list[Any]:
+    """The active pipelines the user may see, in their order."""
+    return records.query(Pipeline.__tablename__, user=_user()).where({"active": "true"}) \
+        .order_by("position,name").page(limit=100).items
+
+
+def _pipeline(pipeline_id: int | None) -> Any:
+    found = pipelines()
+    if not found:
+        abort(404)
+    if pipeline_id is None:
+        return found[0]
+    chosen = next((p for p in found if p.id == pipeline_id), None)
+    if chosen is None:
+        abort(404)
+    return chosen
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    return redirect(url_for("sales.board"))
+
+
+@bp.get("/board")
+@login_required
+def board() -> str:
+    pipeline = _pipeline(request.args.get("pipeline", type=int))
+    user = _user()
+    columns = []
+    totals = reports.column_totals(pipeline.id, user)
+    titles = _account_titles(user)
+    for stage in reports.stages(pipeline.id):
+        page = records.query(Deal.__tablename__, user=user).where({"stage_id": stage.id}) \
+            .order_by("close_date,id").page(limit=CARDS_PER_COLUMN)
+        cards = [(deal, reports.stale(deal, stage)) for deal in page.items]
+        columns.append((stage, cards, totals.get(stage.id, reports.Totals()), page.next_cursor is not None))
+    return render_template("sales/board.html", pipeline=pipeline, pipelines=pipelines(), columns=columns,
+                           titles=titles)
+
+
+def _account_titles(user: Any) -> Any:
+    """Account names for cards, looked up lazily per board (one query for the accounts on it)."""
+    cache: dict[int, str] = {}
+
+    def title(account_id: int | None) -> str:
+        if not account_id:
+            return ""
+        if account_id not in cache:
+            found = records.query("contacts_account", user=user).where({"id": account_id}).page(limit=1).items
+            cache[account_id] = found[0]["name"] if found else ""
+        return cache[account_id]
+
+    return title
+
+
+@bp.post("/deals/move")
+@login_required
+def move_deal() -> Any:
+    """A card dropped in another column: the deal moves to that stage, or the reason it cannot."""
+    deal_id = request.form.get("id", type=int)
+    stage_id = request.form.get("value", type=int)
+    version = request.form.get("version", type=int)
+    if deal_id is None or stage_id is None:
+        return jsonify(message=_("Choose a deal and a stage.")), 400
+    try:
+        saved = records.update(Deal.__tablename__, deal_id, {"stage_id": stage_id}, user=_user(), version=version)
+    except RecordNotFound:
+        return jsonify(message=_("This deal no longer exists, or you may not see it.")), 404
+    except StaleRecord:
+        return jsonify(message=_("Someone else changed this deal meanwhile; the board shows it as it is now.")), 409
+    except PermissionRefused as exc:
+        return jsonify(message=str(exc)), 403
+    except (SaveRefused, ValidationFailed) as exc:
+        return jsonify(message=_first_message(exc)), 422
+    return jsonify(version=saved.version, message=_("%(deal)s moved.", deal=saved["name"]))
+
+
+def _first_message(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, dict) and errors:
+        messages = next(iter(errors.values()))
+        return str(messages[0] if isinstance(messages, list) else messages)
+    return str(exc)
+
+
+@bp.get("/funnel")
+@login_required
+def funnel() -> str:
+    pipeline = _pipeline(request.args.get("pipeline", type=int))
+    steps = reports.funnel(pipeline.id, _user())
+    widest = max((s.reached for s in steps), default=0)
+    return render_template("sales/funnel.html", pipeline=pipeline, pipelines=pipelines(), steps=steps,
+                           widest=widest)
+
+
+@bp.get("/forecast")
+@login_required
+def forecast() -> str:
+    by = request.args.get("by", "month")
+    if by not in ("month", "quarter"):
+        abort(400, _("Group the forecast by month or by quarter."))
+    rows = reports.forecast(_user(), by)
+    owners = directory.user_names(r.group for r in rows)
+    return render_template("sales/forecast.html", rows=rows, by=by, owners=owners)
+
+
+@bp.get("/goals")
+@login_required
+def goals() -> str:
+    progress = reports.goal_progress(_user(), directory.team_members())
+    return render_template("sales/goals.html", progress=progress,
+                           owners=directory.user_names(p.goal["user_id"] for p in progress),
+                           teams=directory.team_names(p.goal["team"] for p in progress))
+
+
+@bp.route("/leads/<int:lead_id>/convert", methods=["GET", "POST"])
+@login_required
+def convert_lead(lead_id: int) -> Any:
+    user = _user()
+    try:
+        lead = records.get(Lead.__tablename__, lead_id, user=user)
+    except RecordNotFound:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        try:
+            converted = convert(lead_id, user=user, account_id=request.form.get("account_id", type=int) or None,
+                                deal=_deal_wish(lead))
+        except (SaveRefused, PermissionRefused, QueryError) as exc:
+            error = str(exc)
+        except ValidationFailed as exc:
+            error = _("The lead could not be converted: %(reason)s", reason=_first_message(exc))
+        except RecordNotFound:
+            error = _("That account no longer exists, or you may not see it.")
+        else:
+            flash(_("%(name)s was converted.", name=lead["last_name"]), "success")
+            return redirect(url_for("records.detail", entity=Lead.__tablename__, record_id=converted.id))
+    return render_template("sales/convert.html", lead=lead, candidates=account_candidates(lead, user),
+                           pipelines=pipelines(), stages={p.id: reports.stages(p.id) for p in pipelines()},
+                           error=error, form=request.form), 422 if error else 200
+
+
+def _deal_wish(lead: Any) -> DealWish | None:
+    """The deal the conversion form asks for, if its box is ticked."""
+    form = request.form
+    if not form.get("create_deal"):
+        return None
+    amount = form.get("amount", "").strip()
+    stage = stage_row(form.get("stage_id", type=int))
+    if stage is None:
+        raise SaveRefused(_("Choose the deal's pipeline and stage."))
+    return DealWish(form.get("deal_name", "").strip() or lead["company"] or lead["last_name"], stage.pipeline_id,
+                    stage.id,
+                    {"amount": amount, "currency": form.get("currency") or "EUR"} if amount else None,
+                    form.get("close_date") or None)
