@@ -50,7 +50,7 @@ def config_for(records: dict[str, PluginRecord], connection: Connection | None =
     root = resource_dir("migrations")
     locations = [str(root / "versions")]
     for record in records.values():
-        if record.ok and record.plugin and record.plugin.migrations_path:
+        if _usable(records, record.name) and record.plugin and record.plugin.migrations_path:
             locations.append(str(record.plugin.migrations_path))
     cfg = Config(stdout=io.StringIO())
     cfg.set_main_option("script_location", str(root).replace("%", "%%"))
@@ -59,6 +59,15 @@ def config_for(records: dict[str, PluginRecord], connection: Connection | None =
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+def _usable(records: dict[str, PluginRecord], name: str, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether the plugin and everything it requires loaded: its branch may `depends_on` their revisions,
+    and Alembic fails on a revision it cannot find, which would stop every other plugin's migrations too."""
+    record = records.get(name)
+    if record is None or not record.ok or name in seen:
+        return record is not None and record.ok
+    return all(_usable(records, dep, seen | {name}) for dep in record.requires)
 
 
 def core_head() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select, table, column
 from trato_contacts import plugin as contacts_plugin
+from werkzeug.datastructures import MultiDict
 from trato_trade import plugin as trade_plugin
 
 from trato import records, tokens
@@ -34,8 +36,6 @@ TEAM_RELATIONS = frozenset({"mine", "teammate", "subordinate", "team_owned"})
 ROLES = ("administrator", "sales_manager", "sales_rep", "read_only", "nobody", "partial")
 ACTIONS = ("view", "create", "edit", "delete", "import", "export")
 CUSTOM = "x_gadget"
-# The entities with pages of their own: their list's path and their endpoints' stem.
-PAGES = {"contacts_account": "/contacts/accounts/", "contacts_contact": "/contacts/contacts/"}
 
 PERMISSIONS = table("core_role_permission", column("role_id"), column("entity"), column("scope"),
                     *(column(f"can_{action}") for action in ACTIONS))
@@ -106,6 +106,64 @@ class World:
         with self.app.test_request_context():
             query = records.query(entity, user=None, deleted=True).where({"id": record_id})
             return query.count().value == 1
+
+
+class FormReader(HTMLParser):
+    """The pairs a browser would submit from the page's form posting to `action`: enabled controls,
+    checked boxes, selected options, textareas' text."""
+
+    def __init__(self, html: str, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.pairs: list[tuple[str, str]] = []
+        self._form = 0  # 1 inside the form, 2 after it
+        self._select: tuple[str, list[str], bool] | None = None  # name, selected values, first option's value
+        self._first: str | None = None
+        self._textarea: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form" and self._form == 0 and a.get("action") == self.action:
+            self._form = 1
+        if self._form != 1 or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name and (a.get("type") != "checkbox" or "checked" in a):
+            self.pairs.append((name, a.get("value") or ("on" if a.get("type") == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select, self._first = (name, [], "multiple" in a), None
+        elif tag == "option" and self._select is not None:
+            if self._first is None:
+                self._first = a.get("value") or ""
+            if "selected" in a:
+                self._select[1].append(a.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.pairs.append((name, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, text = self.pairs.pop()
+            self.pairs.append((name, text + data))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._form == 1:
+            self._form = 2
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            name, chosen, multiple = self._select
+            if not chosen and not multiple and self._first is not None:
+                chosen = [self._first]
+            self.pairs += [(name, value) for value in chosen]
+            self._select = None
+
+
+def form_data(html: str, action: str, **changes: Any) -> MultiDict[str, str]:
+    """What submitting the page's form to `action` sends, with `changes` typed over."""
+    pairs = [(k, v) for k, v in FormReader(html, action).pairs if k not in changes]
+    return MultiDict(pairs + [(k, str(v)) for k, v in changes.items()])
 
 
 def sample_values(entity: Entity, text: str) -> dict[str, Any]:

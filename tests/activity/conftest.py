@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from trato_trade import plugin as trade_plugin
 
 from trato.testing import signed_in_client
@@ -41,8 +42,6 @@ HX = {"HX-Request": "true"}
 
 def rows(app, model, *where):
     """Every row of `model` (matching `where`), oldest first, read in a session of its own."""
-    from sqlalchemy import select
-
     with app.extensions["trato"].sessionmaker() as session:
         found = list(session.scalars(select(model).where(*where).order_by(*model.__table__.primary_key.columns)))
         session.expunge_all()

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from trato.activity import reminders
-from trato.activity.models import Activity
+from trato import records
+from trato.activity import activities, reminders
+from trato.activity.models import Activity, Notification
 from trato.activity.notifications import REMINDER
-from trato.activity.models import Notification
 from trato.models import utcnow
 from trato.testing import signed_in_client
 
@@ -41,8 +41,6 @@ def test_bad_activity_input_is_refused_at_the_field(trade_app, as_ana, account):
 
 
 def _activity(app, account, user, **values):
-    from trato.activity import activities
-
     with app.test_request_context():
         return activities.add("trade_account", account.id, values, user).id
 
@@ -66,8 +64,6 @@ def test_my_activities_groups_by_when_and_marks_done_with_htmx(trade_app, as_ana
 
 
 def test_activities_of_a_record_in_the_recycle_bin_are_hidden_until_restored(trade_app, as_ana, ana, account):
-    from trato import records
-
     _activity(trade_app, account, ana, kind="task", subject="Follow up", due_at=utcnow() + timedelta(hours=1))
     with trade_app.app_context():
         records.delete("trade_account", account.id, user=None)
@@ -93,6 +89,19 @@ def test_a_reminder_is_delivered_once_however_often_the_job_runs(trade_app, as_a
     assert [(n.user_id, n.kind, n.data["subject"]) for n in sent] == [(bruno.id, REMINDER, "Ring Marta")]
     page = text(signed_in_client(trade_app, bruno).get("/notifications"))
     assert "Reminder: Ring Marta (Acme Ibérica)" in page
+
+
+def test_two_workers_racing_send_a_reminder_once(trade_app, ana, bruno, account):
+    """Worker A finds the reminder due, worker B sends it first; A's claim then finds it taken."""
+    _activity(trade_app, account, ana, kind="task", subject="Renew", due_at=utcnow() + timedelta(minutes=5),
+              reminder_minutes=10, assignee_id=bruno.id)
+    with trade_app.app_context():
+        seen_by_a = reminders.due_now()
+        assert [a.subject for a in seen_by_a] == ["Renew"]
+        with trade_app.app_context():  # worker B: a session of its own
+            assert reminders.deliver_due() == 1
+        assert reminders.deliver(seen_by_a) == 0
+    assert len(rows(trade_app, Notification)) == 1
 
 
 def _unfold(body: str) -> list[str]:

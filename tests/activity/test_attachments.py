@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import io
 
-from trato import records
-from trato.activity.models import Attachment
+from trato_trade import plugin as trade_plugin
+
+from trato import db, records
+from trato.activity import cleanup
+from trato.activity.models import Attachment, Note, Tag
 from trato.testing import signed_in_client
 
 from .conftest import HX, rows, text
@@ -22,12 +25,14 @@ def test_upload_then_download_with_safe_headers(trade_app, as_ana, account):
     assert answer.status_code == 200 and "Oferta 2027 ñ.pdf" in text(answer)
     [stored] = rows(trade_app, Attachment)
     assert stored.content_type == "application/pdf" and stored.size == len(PDF)
-    path = trade_app.extensions["trato"].settings.instance_path / "uploads" / stored.storage_key[:2] / stored.storage_key
+    key = stored.storage_key
+    path = trade_app.extensions["trato"].settings.instance_path / "uploads" / key[:2] / key
     assert path.read_bytes() == PDF and "Oferta" not in str(path)
     download = as_ana.get(f"/r/trade_account/{account.id}/files/{stored.id}")
     assert download.status_code == 200 and download.data == PDF
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Security-Policy"].startswith("sandbox")
     disposition = download.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''Oferta%202027%20%C3%B1.pdf" in disposition
 
@@ -51,8 +56,6 @@ def test_dangerous_or_mismatched_files_are_refused(trade_app, as_ana, account):
 
 
 def test_an_oversize_upload_is_refused_with_a_clear_message(make_app, make_user, make_record):
-    from trato_trade import plugin as trade_plugin
-
     app = make_app(plugins=["trade"], extra_plugins={"trade": trade_plugin}, max_upload_mb=1)
     admin = make_user(admin=True, app=app)
     record = make_record("trade_account", owner=admin, app=app, name="Big")
@@ -76,7 +79,7 @@ def test_who_cannot_see_the_record_gets_404(trade_app, as_ana, make_user, accoun
     assert _upload(rep, account.id, "mine.pdf", PDF).status_code == 404
     assert rep.post(f"{url}/delete").status_code == 404
     # A file asked for under another record is not found either.
-    other = records_of(trade_app)
+    other = _other_record(trade_app)
     assert as_ana.get(f"/r/trade_account/{other}/files/{stored.id}").status_code == 404
     # In the recycle bin the record's files are hidden, and back when it is restored.
     with trade_app.app_context():
@@ -87,7 +90,7 @@ def test_who_cannot_see_the_record_gets_404(trade_app, as_ana, make_user, accoun
     assert as_ana.get(url).data == PDF
 
 
-def records_of(app) -> int:
+def _other_record(app) -> int:
     with app.app_context():
         return records.create("trade_account", {"name": "Other"}, user=None).id
 
@@ -103,3 +106,15 @@ def test_only_the_uploader_or_an_administrator_deletes_a_file(trade_app, make_us
     assert admin.post(f"/r/trade_account/{record.id}/files/{stored.id}/delete", headers=HX).status_code == 200
     assert rows(trade_app, Attachment) == []
     assert not list((trade_app.extensions["trato"].settings.instance_path / "uploads").glob("*/*"))
+
+
+def test_purging_a_record_forgets_what_hung_on_it(trade_app, as_ana, account):
+    _upload(as_ana, account.id, "offer.pdf", PDF)
+    as_ana.post(f"/r/trade_account/{account.id}/notes", data={"body": "bye"})
+    as_ana.post(f"/r/trade_account/{account.id}/tags", data={"tag": "old"})
+    with trade_app.app_context():
+        session = db.session()
+        files = cleanup.forget(session, "trade_account", [account.id])
+        session.commit()
+    assert len(files) == 1 and files[0].is_file()  # the caller removes them once its transaction committed
+    assert rows(trade_app, Attachment) == [] and rows(trade_app, Note) == [] and rows(trade_app, Tag) == []

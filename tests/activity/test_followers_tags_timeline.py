@@ -1,4 +1,4 @@
-"""Followers hear of changes by others, tags on any record (and the list filter), and the timeline's order and filter."""
+"""Followers hear of changes by others; tags on any record and the list filter; the timeline's order and filter."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +7,7 @@ import re
 
 from trato import records
 from trato.activity.models import Notification, Tag
-from trato.activity.tags import tag_filter
+from trato.activity.tags import in_use, tag_filter
 from trato.schema import EntitySpec, FieldSpec, create_entity
 from trato.testing import signed_in_client
 
@@ -22,7 +22,8 @@ def test_followers_are_notified_of_changes_and_the_actor_is_not(trade_app, ana, 
     with trade_app.app_context():
         records.update("trade_account", account.id, {"city": "Sevilla", "email": "hola@acme.example"}, user=bruno, version=None)
     [sent] = rows(trade_app, Notification)
-    assert sent.user_id == ana.id and sent.actor_id == bruno.id and sorted(sent.data["fields"]) == ["city", "email"]
+    assert (sent.user_id, sent.actor_id) == (ana.id, bruno.id)
+    assert sorted(sent.data["fields"]) == ["city", "email"]
     page = text(as_ana.get("/notifications"))
     assert "Bruno changed Acme Ibérica: City, Email" in page or "Bruno changed Acme Ibérica: Email, City" in page
     home = text(as_ana.get("/"))
@@ -52,6 +53,8 @@ def test_tags_are_added_removed_and_filter_a_list(trade_app, as_ana, make_record
     as_ana.post(f"/r/trade_account/{account.id}/tags", data={"tag": "vip client"}, headers=HX)
     as_ana.post(f"/r/trade_account/{other.id}/tags", data={"tag": "renting"}, headers=HX)
     assert [t.tag for t in rows(trade_app, Tag, Tag.record_id == account.id)] == ["vip client"]
+    with trade_app.app_context():
+        assert in_use("trade_account") == ["renting", "vip client"]  # what a list page offers to filter by
     assert as_ana.post(f"/r/trade_account/{account.id}/tags", data={"tag": " "}, headers=HX).status_code == 422
     with trade_app.app_context():
         query = records.query("trade_account", user=None)
@@ -122,3 +125,13 @@ def test_the_record_page_in_spanish(trade_app, make_user, account):
     agenda = text(client.get("/activities"))
     assert "Mis actividades" in agenda and "Vencidas" in agenda and "Dirección de calendario" not in agenda
     assert "Ninguna notificación." in text(client.get("/notifications"))
+
+
+def test_a_follower_who_can_no_longer_see_the_record_hears_nothing(trade_app, make_user, make_record, ana):
+    rep = make_user("rep@example.com", name="Rep")
+    record = make_record("trade_account", owner=rep, name="Rep's client")
+    signed_in_client(trade_app, rep).post(f"/r/trade_account/{record.id}/follow", data={"follow": "1"})
+    with trade_app.app_context():
+        records.update("trade_account", record.id, {"owner_id": ana.id}, user=ana, version=None)  # out of rep's scope
+        records.update("trade_account", record.id, {"city": "Cádiz"}, user=ana, version=None)
+    assert rows(trade_app, Notification) == []

@@ -1,6 +1,7 @@
 """Notes on any record: sanitised rich text, kept by author, changed only by the author or an administrator."""
 from __future__ import annotations
 
+from trato import records
 from trato.activity.models import Note
 from trato.testing import signed_in_client
 
@@ -13,7 +14,8 @@ def _notes(app):
 
 def test_a_note_is_sanitised_and_links_are_kept(trade_app, as_ana, account):
     body = ('<p>Call <strong>Marta</strong> <script>alert(1)</script><img src="x" onerror="alert(2)">'
-            '<a href="https://acme.example/offer" onclick="steal()">offer</a> <a href="javascript:alert(3)">bad</a></p>')
+            '<a href="https://acme.example/offer" onclick="steal()">offer</a> '
+            '<a href="javascript:alert(3)">bad</a></p>')
     answer = as_ana.post(f"/r/trade_account/{account.id}/notes", data={"body": body}, headers=HX)
     assert answer.status_code == 200
     [note] = _notes(trade_app)
@@ -37,11 +39,10 @@ def test_plain_text_becomes_paragraphs_and_an_empty_note_is_refused(trade_app, a
     assert note.body == "<p>First line<br>second &lt;line&gt;</p><p>Next</p>"
 
 
-def test_only_the_author_or_an_administrator_changes_a_note(trade_app, make_user, account, make_record):
+def test_only_the_author_or_an_administrator_changes_a_note(trade_app, make_user, account):
     rep = make_user("rep@example.com", name="Rep")
     other = make_user("other@example.com", name="Other")
     with trade_app.app_context():
-        from trato import records
         records.update("trade_account", account.id, {"owner_id": rep.id}, user=None, version=None)
     rep_client = signed_in_client(trade_app, rep)
     assert rep_client.post(f"/r/trade_account/{account.id}/notes", data={"body": "mine"}).status_code == 302

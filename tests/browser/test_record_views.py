@@ -1,6 +1,7 @@
 """The kanban board and the list's cells in a real browser: drags saved or put back, errors shown in place."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -70,14 +71,42 @@ def test_an_inline_edit_shows_its_error_in_place(page: Page, trade_live, make_re
     page.goto(trade_live.url("/r/trade_deal/?cols=name,stage,amount"))
     cell = page.locator(f"#cell-{deal.id}-amount")
     cell.get_by_role("button", name="Edit Amount of Renting").click()
-    cell.get_by_label("Amount of Renting").fill("doce")
+    cell.get_by_label("Amount of Renting", exact=True).fill("doce")
     cell.get_by_role("button", name="Save").click()
     expect(cell.get_by_role("alert")).to_be_visible()
-    expect(cell.get_by_label("Amount of Renting")).to_have_value("doce")
+    expect(cell.get_by_label("Amount of Renting", exact=True)).to_have_value("doce")
     expect(page.locator(f"#cell-{deal.id}-name")).to_contain_text("Renting")
-    cell.get_by_label("Amount of Renting").fill("950")
+    cell.get_by_label("Amount of Renting", exact=True).fill("950")
     cell.get_by_label("Currency of Amount").fill("EUR")
     cell.get_by_role("button", name="Save").click()
     expect(cell).to_contain_text("€950.00")
     with trade_live.app.app_context():
         assert str(records.get("trade_deal", deal.id, user=None)["amount"].amount) == "950.00"
+
+
+def test_relation_filter_picks_a_record_by_typing(page: Page, trade_live, make_record) -> None:
+    acme = make_record("trade_account", app=trade_live.app, name="Acme Ibérica")
+    make_record("trade_account", app=trade_live.app, name="Beta Autos")
+    make_record("trade_deal", app=trade_live.app, name="Flota Acme", stage="new", account_id=acme.id)
+    make_record("trade_deal", app=trade_live.app, name="Otra", stage="new")
+    page.goto(trade_live.url("/r/trade_deal/?cols=name&sort=name"))
+    page.get_by_text("Filters").click()
+    page.get_by_label("Field").select_option(label="Account")
+    page.get_by_label("Find account").fill("acm")
+    expect(page.locator("#filter-value option")).to_have_text(["Acme Ibérica"])
+    page.get_by_role("button", name="Add filter").click()
+    expect(page).to_have_url(re.compile(rf"account_id__eq={acme.id}"))
+    expect(page.locator("table.grid tbody tr")).to_have_count(1)
+    expect(page.locator("table.grid tbody")).to_contain_text("Flota Acme")
+
+
+def test_select_all_then_a_mass_update(page: Page, trade_live, make_record) -> None:
+    deals = [make_record("trade_deal", app=trade_live.app, name=n, stage="new") for n in ("Uno", "Dos")]
+    page.goto(trade_live.url("/r/trade_deal/?cols=name,stage&sort=name"))
+    page.get_by_label("Select all records on this page").check()
+    page.get_by_label("Set").select_option(label="Stage")
+    page.get_by_label("to", exact=True).fill("won")
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator(".flash-success")).to_contain_text("Stage was changed on 2 records.")
+    with trade_live.app.app_context():
+        assert [records.get("trade_deal", d.id, user=None)["stage"] for d in deals] == ["won", "won"]

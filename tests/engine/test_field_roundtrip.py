@@ -371,6 +371,16 @@ def test_records_survive_post_then_get(every):
         assert seen["created"] >= 10, seen
 
 
+def test_an_amount_rounded_to_zero_has_no_sign(every):
+    """-0.004 rounds to 0.00 (not -0.00) as soon as it is read, as both databases keep it."""
+    with every.app.app_context():
+        schema = every.registered().schemas["update"]
+        assert schema.dump({"v_percent": every.accepted(every.registered().field("v_percent"), "-0.04")}) == {
+            "v_percent": "0.0"}
+        made = records.create(every.entity, {"v_money": {"amount": "-0.004", "currency": "EUR"}}, user=every.user)
+        assert schema.dump(made)["v_money"] == {"amount": "0.00", "currency": "EUR"}
+
+
 # Storage: money and moments through the record service on the test's database.
 
 def test_money_never_loses_a_cent_through_the_record_service(every):

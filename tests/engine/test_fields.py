@@ -49,6 +49,7 @@ VALUES = {
     "multi_select": st.lists(st.sampled_from(["new", "won", "lost"]), min_size=1, unique=True),
     "relation": st.integers(1, 2**31 - 1),
     "user": st.integers(1, 2**31 - 1),
+    "team": st.integers(1, 2**31 - 1),
     "tags": st.lists(words.filter(lambda w: ";" not in w), min_size=1, max_size=5, unique=True),
 }
 

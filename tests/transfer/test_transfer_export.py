@@ -111,3 +111,40 @@ def test_export_needs_the_export_permission_and_leaves_hidden_fields_out(ctx, ad
         imports.start(b"Name,Plazas\nBea,2\n", "p.csv", "x_contact", user=manager, overrides={"Plazas": "seats"})
     imp = imports.run(imports.start(b"Name,Email\nBea,bea@example.com\n", "p.csv", "x_contact", user=manager).id)
     assert imp.mapping == {"Name": "name"} and imp.created == 1  # the hidden column is not read
+
+
+def test_xlsx_has_numbers_as_numbers_and_text_never_as_a_formula(ctx, admin, tmp_path):
+    import zipfile
+    from xml.etree import ElementTree
+
+    records.create("x_contact", {"name": "=1+1", "seats": 3, "score": "-2.5", "notes": "Peña\nsegunda línea"},
+                   user=admin)
+    path, rows = export.export_file("x_contact", user=admin, path=tmp_path / "contacts.xlsx",
+                                    columns=["name", "seats", "score", "notes"])
+    assert rows == 1
+    with zipfile.ZipFile(path) as book:
+        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                "xl/worksheets/sheet1.xml"} <= set(book.namelist())
+        assert 'name="Contacts"' in book.read("xl/workbook.xml").decode()
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    ns = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+    def cell(c):
+        return (c.get("r"), c.get("t"), c.findtext("s:v", namespaces=ns) or c.findtext("s:is/s:t", namespaces=ns))
+
+    found = [[cell(c) for c in row.findall("s:c", ns)] for row in sheet.findall("s:sheetData/s:row", ns)]
+    assert found == [
+        [("A1", "inlineStr", "Name"), ("B1", "inlineStr", "Seats"), ("C1", "inlineStr", "Score"),
+         ("D1", "inlineStr", "Notes")],
+        [("A2", "inlineStr", "=1+1"), ("B2", None, "3"), ("C2", None, "-2.50"),
+         ("D2", "inlineStr", "Peña\nsegunda línea")],
+    ]
+    with pytest.raises(TransferError, match="CSV or XLSX"):
+        export.export_file("x_contact", user=admin, path=tmp_path / "contacts.ods")
+
+
+def test_column_letters_go_on_after_z():
+    from trato.transfer.xlsx import column_letters
+
+    assert [column_letters(i) for i in (0, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]

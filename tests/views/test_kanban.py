@@ -109,3 +109,16 @@ def test_a_custom_entity_gets_a_board(vehicle_app, client_as, make_record):
     with vehicle_app.app_context():
         assert records.get("x_vehicle", bare.id, user=None)["status"] == "stock"
         assert records.get("x_vehicle", sold.id, user=None)["price"] == Money(Decimal("15000"), "EUR")
+
+
+def test_the_settings_choose_the_fields_on_the_cards(trade_app, client_as, make_record):
+    account = make_record("trade_account", name="Acme")
+    make_record("trade_deal", name="Flota", stage="new", account_id=account.id, closes_on="2027-01-15",
+                tags=["flota"])
+    client = client_as("admin")
+    page = _text(client.get("/r/trade_deal/kanban?by=stage&cards=closes_on&cards=tags"))
+    card = re.search(r'<li class="kanban-card".*?</li>', page, re.S).group(0)
+    assert re.findall(r"<dt>([^<]+)</dt>", card) == ["Closes on", "Tags"]
+    assert "Jan 15, 2027" in card and "Acme" not in card
+    default = re.search(r'<li class="kanban-card".*?</li>', _text(client.get("/r/trade_deal/kanban")), re.S).group(0)
+    assert re.findall(r"<dt>([^<]+)</dt>", default) == ["Account"]  # the list's columns, less title and empty ones

@@ -34,10 +34,6 @@ def local_to_utc(text: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def as_local_input(moment: datetime | None) -> str:
-    return moment.astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M") if moment else ""
-
-
 def read_form(form: Mapping[str, str]) -> dict[str, Any]:
     """An activity's values from a submitted form, or ActivityError naming the field."""
     kind = form.get("kind", "task")

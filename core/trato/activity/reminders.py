@@ -7,7 +7,9 @@ transaction as its claim.
 """
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import Row, select, update
 
 from .. import db
 from ..jobs import JobContext, TaskRegistry, crontab
@@ -19,28 +21,37 @@ from .targets import titles
 BATCH = 200
 
 
-def deliver_due() -> int:
-    """Notify the assignee (or the author) of every reminder whose time has come; how many were sent."""
+def due_now() -> list[Row[Any]]:
+    """The reminders whose time has come and that nobody has claimed yet."""
+    return list(db.session().execute(
+        select(Activity.id, Activity.entity, Activity.record_id, Activity.assignee_id, Activity.created_by,
+               Activity.subject, Activity.due_at)
+        .where(Activity.remind_at <= utcnow(), Activity.reminded_at.is_(None), Activity.done_at.is_(None))
+        .order_by(Activity.remind_at).limit(BATCH)))
+
+
+def deliver(due: list[Row[Any]]) -> int:
+    """Claim each reminder and notify the assignee (or the author) of those this worker won; how many."""
     session = db.session()
-    now = utcnow()
-    due = list(session.scalars(select(Activity).where(
-        Activity.remind_at <= now, Activity.reminded_at.is_(None), Activity.done_at.is_(None)
-    ).order_by(Activity.remind_at).limit(BATCH)))
     live = titles([(a.entity, a.record_id) for a in due], None)
-    sent = 0
-    for activity in due:
-        claimed = session.execute(update(Activity).where(Activity.id == activity.id, Activity.reminded_at.is_(None))
+    session.commit()  # each claim starts a fresh transaction: SQLite refuses to write from a stale snapshot
+    now, sent = utcnow(), 0
+    for a in due:
+        claimed = session.execute(update(Activity).where(Activity.id == a.id, Activity.reminded_at.is_(None))
                                   .values(reminded_at=now)).rowcount
-        who = activity.assignee_id or activity.created_by
-        if claimed != 1 or who is None or (activity.entity, activity.record_id) not in live:
-            continue  # another worker has it, nobody to tell, or the record is in the recycle bin
-        notifications.send(session, [who], notifications.REMINDER, activity.entity, activity.record_id,
-                           live[(activity.entity, activity.record_id)][1], activity.created_by,
-                           activity_id=activity.id, subject=activity.subject,
-                           due_at=activity.due_at.isoformat() if activity.due_at else None)
-        sent += 1
-    session.commit()
+        who = a.assignee_id or a.created_by
+        if claimed == 1 and who is not None and (a.entity, a.record_id) in live:
+            notifications.send(session, [who], notifications.REMINDER, a.entity, a.record_id,
+                               live[(a.entity, a.record_id)][1], a.created_by, activity_id=a.id, subject=a.subject,
+                               due_at=a.due_at.isoformat() if a.due_at else None)
+            sent += 1
+        session.commit()  # the claim and its notification together, one reminder at a time
     return sent
+
+
+def deliver_due() -> int:
+    """Send every reminder whose time has come; how many this call sent."""
+    return deliver(due_now())
 
 
 def send_reminders(ctx: JobContext) -> int:

@@ -121,7 +121,8 @@ def max_bytes() -> int:
 
 
 def too_large_message() -> str:
-    return _("The file is larger than the limit of %(mb)s MB.", mb=current_app.extensions["trato"].settings.max_upload_mb)
+    limit = current_app.extensions["trato"].settings.max_upload_mb
+    return _("The file is larger than the limit of %(mb)s MB.", mb=limit)
 
 
 def save(entity: str, record_id: int, file_name: str, stream: IO[bytes], user: Any) -> Attachment:

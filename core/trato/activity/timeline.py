@@ -14,7 +14,7 @@ from ..i18n import _l
 from ..models import User
 from ..records import RecordData
 from . import followers, tags
-from .activities import KIND_LABELS, as_local_input
+from .activities import KIND_LABELS
 from .models import Activity, Attachment, Note
 from .targets import may_change
 
@@ -48,9 +48,6 @@ class Timeline:
     users: list[tuple[int, str]]
     filters: dict[str, Any]
     kind_labels: dict[str, Any]
-
-    def due_input(self, moment: datetime | None) -> str:
-        return as_local_input(moment)
 
 
 def _names(ids: set[int]) -> dict[int, str]:

@@ -35,8 +35,7 @@ def _system_columns() -> dict[str, MappedColumn[Any]]:
                                   info=_info("user", _l("Owner"))),
         # The team that owns the record, besides its owner. No foreign key: plugins' first migrations made
         # their tables before core_team existed, and a team is removed only once no record names it.
-        "team_id": mapped_column("team_id", Integer, index=True, sort_order=-8,
-                                 info=_info("integer", _l("Team"), max=INT32)),
+        "team_id": mapped_column("team_id", Integer, index=True, sort_order=-8, info=_info("team", _l("Team"))),
         "created_by": mapped_column("created_by", Integer, ForeignKey(user), sort_order=90,
                                     info=_info("user", _l("Created by"))),
         "created_at": mapped_column("created_at", UTCDateTime(), nullable=False, sort_order=91,

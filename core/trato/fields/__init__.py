@@ -13,7 +13,7 @@ from .definition import Field, Label, Option, localize
 from .money import Money, round_half_up
 from .numeric import DecimalType, IntegerType, MoneyType, PercentType
 from .operators import OPERATORS
-from .refs import FileType, RelationType, UserType
+from .refs import FileType, RelationType, TeamType, UserType
 from .registry import BUILTIN, FieldTypes, UnknownFieldType
 from .sqltypes import ExactDecimal, UTCDateTime, json_value
 from .text import EmailType, LongTextType, PhoneType, TextType, UrlType
@@ -48,6 +48,7 @@ __all__ = [
     "UnknownFieldType",
     "UTCDateTime",
     "UrlType",
+    "TeamType",
     "UserType",
     "field",
     "json_value",

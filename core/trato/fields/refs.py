@@ -58,6 +58,24 @@ class UserType(RelationType):
         return "core_user"
 
 
+class TeamType(RelationType):
+    """A team of users (one that owns a record, a team a goal is set for).
+
+    No foreign key: teams are the core's, and a plugin's first migration may
+    run before the core's table of teams exists.
+    """
+
+    name = "team"
+    widget = "team"
+    cell = "team"
+
+    def target(self, field: Field) -> str:
+        return "core_team"
+
+    def foreign_key(self, field: Field) -> str | None:
+        return None
+
+
 class FileType(FieldType):
     """A file's name, size, content type and storage key; the bytes are elsewhere."""
 

@@ -9,7 +9,7 @@ from .base import FieldType
 from .calendar import DateTimeType, DateType
 from .choice import BooleanType, MultiSelectType, SelectType, TagsType
 from .numeric import DecimalType, IntegerType, MoneyType, PercentType
-from .refs import FileType, RelationType, UserType
+from .refs import FileType, RelationType, TeamType, UserType
 from .text import EmailType, LongTextType, PhoneType, TextType, UrlType
 
 
@@ -17,7 +17,7 @@ BUILTIN: dict[str, FieldType] = {
     ftype.name: ftype
     for ftype in (TextType(), LongTextType(), IntegerType(), DecimalType(), MoneyType(), PercentType(),
                   BooleanType(), DateType(), DateTimeType(), EmailType(), PhoneType(), UrlType(),
-                  SelectType(), MultiSelectType(), RelationType(), UserType(), TagsType(), FileType())
+                  SelectType(), MultiSelectType(), RelationType(), UserType(), TeamType(), TagsType(), FileType())
 }
 
 

@@ -76,6 +76,11 @@ class ExactDecimalField(fields.Decimal):
         super().__init__(places=scale, rounding=ROUND_HALF_UP, as_string=True, allow_nan=False,
                          validate=validators, error_messages=messages.common(messages.NOT_NUMBER), **kwargs)
 
+    def _format_num(self, value: Any) -> Decimal:
+        """As marshmallow reads it, but zero without a sign: -0.001 rounds to 0.00, as both databases keep it."""
+        number: Decimal = super()._format_num(value)
+        return number.copy_abs() if number.is_zero() else number
+
 
 class DateOnly(fields.Date):
     """A calendar date; a datetime is refused rather than silently cut."""

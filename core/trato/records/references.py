@@ -11,14 +11,17 @@ from sqlalchemy.orm import Session
 
 from .. import access
 from ..entities import Entity, UnknownEntity
-from ..fields import RelationType, UserType
+from ..fields import RelationType, TeamType, UserType
 from ..i18n import _
 from ..models import User
+from ..roles.models import Team
 
 
 def _existing(session: Session, field_type: RelationType, target: str, ids: set[int], user: Any) -> set[int]:
     if isinstance(field_type, UserType):
         return set(session.scalars(select(User.id).where(User.id.in_(ids))))
+    if isinstance(field_type, TeamType):
+        return set(session.scalars(select(Team.id).where(Team.id.in_(ids))))
     try:
         entity = current_app.extensions["trato"].entities.get(target)
     except UnknownEntity:

@@ -84,13 +84,17 @@ def read_cell(field: Field, text: str) -> Any:
     return field.type.from_text(field, text)
 
 
-def write_cell(field: Field, value: Any, titles: dict[Any, str]) -> str:
-    """`value` of `field` as cell text; `titles` holds the text of each related record or user by id."""
+def write_cell(field: Field, value: Any, titles: dict[Any, str], defuse: bool = True) -> str:
+    """`value` of `field` as cell text; `titles` holds the text of each related record or user by id.
+
+    `defuse` (for CSV) escapes text that a spreadsheet would run as a formula.
+    """
     if value is None:
         return ""
     if is_reference(field):
-        return escape(titles.get(value, f"#{value}"))
-    text = field.type.format(field, value)
-    if isinstance(field.type, (IntegerType, DecimalType)):
-        return text  # a number, never a formula
-    return escape(text)
+        text = titles.get(value, f"#{value}")
+    else:
+        text = field.type.format(field, value)
+        if isinstance(field.type, (IntegerType, DecimalType)):
+            return text  # a number, never a formula
+    return escape(text) if defuse else text

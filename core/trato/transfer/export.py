@@ -3,7 +3,8 @@
 UTF-8 with a BOM, so that Excel shows accents right; `;` as delimiter for
 Excel set up for Spain, where the comma is the decimal separator. Hidden
 fields are never written, and the query is scoped like every read.
-Large exports run as a job that writes a file in the instance folder.
+Large exports run as a job that writes a file in the instance folder, as
+CSV or as an Excel workbook (XLSX, written by `xlsx`, nothing to install).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from .. import access, jobs, records
 from ..entities import Entity
-from ..fields import Field, FileType
+from ..fields import DecimalType, Field, FileType, IntegerType, MoneyType
 from ..i18n import _
 from ..records import Condition, Group
 from ..records.common import entity_of
@@ -25,10 +26,12 @@ from .cells import is_reference, write_cell
 from .errors import TransferError
 from .files import folder
 from .mapping import find_field
+from .xlsx import write_xlsx
 
 PAGE = 500
 BOM = "\ufeff"
 TASK = "core.export_records"
+FORMATS = ("csv", "xlsx")
 Filters = Condition | Group | Mapping[str, Any] | Sequence[tuple[str, Any]] | None
 
 
@@ -54,36 +57,51 @@ def headers(fields: Sequence[Field]) -> list[str]:
 
 
 class Export:
-    """The CSV text of an export in pieces (one per page of records), the first starting with the BOM.
+    """The records of a query as cells, and as CSV text in pieces (one per page of records).
 
-    `rows` counts the records written so far.
+    Iterating gives the CSV, the first piece starting with the BOM; `rows`
+    counts the records written so far.
     """
 
     def __init__(self, query: records.RecordQuery, fields: list[Field], user: Any, delimiter: str) -> None:
         self.query, self.fields, self.user, self.delimiter = query, fields, user, delimiter
         self.rows = 0
 
-    def __iter__(self) -> Iterator[str]:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=self.delimiter, lineterminator="\r\n")
-        writer.writerow(headers(self.fields))
-        yield BOM + out.getvalue()
+    @property
+    def header(self) -> list[str]:
+        return headers(self.fields)
+
+    def pages(self, defuse: bool = True) -> Iterator[list[list[str]]]:
+        """The cells of each page of records; `defuse` puts an apostrophe before what looks like a formula."""
         references = [f for f in self.fields if is_reference(f)]
         cursor = None
         while True:
             page = self.query.page(limit=PAGE, cursor=cursor)
             titles = {f.name: lookup.titles(f, {r[f.name] for r in page.items if r[f.name] is not None}, self.user)
                       for f in references}
-            out.seek(0)
-            out.truncate()
-            for record in page.items:
-                writer.writerow([write_cell(f, record[f.name], titles.get(f.name, {}))
-                                 for f in self.fields])
             self.rows += len(page.items)
-            yield out.getvalue()
+            yield [[write_cell(f, record[f.name], titles.get(f.name, {}), defuse) for f in self.fields]
+                   for record in page.items]
             if not page.next_cursor:
                 return
             cursor = page.next_cursor
+
+    def __iter__(self) -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=self.delimiter, lineterminator="\r\n")
+        writer.writerow(self.header)
+        yield BOM + out.getvalue()
+        for page in self.pages():
+            out.seek(0)
+            out.truncate()
+            writer.writerows(page)
+            yield out.getvalue()
+
+    def write_xlsx(self, path: Path) -> None:
+        """The export as an Excel workbook: numbers as numbers, text never read as a formula."""
+        numeric = [isinstance(f.type, (IntegerType, DecimalType)) and not isinstance(f.type, MoneyType)
+                   for f in self.fields]
+        write_xlsx(path, self.query.entity.plural_text, self.header, self.pages(defuse=False), numeric)
 
 
 def export_csv(entity: str | Entity, *, user: Any, filters: Filters = None, search: str | None = None,
@@ -102,12 +120,22 @@ def export_csv(entity: str | Entity, *, user: Any, filters: Filters = None, sear
     return Export(query, columns_for(e, user, columns), user, delimiter)
 
 
-def export_file(entity: str | Entity, *, user: Any, path: Path | None = None, **options: Any) -> tuple[Path, int]:
-    """Write the export to `path` (a new file in the instance's `exports` folder by default); (path, rows)."""
-    target = path or folder("exports") / f"{entity_of(entity).name}-{uuid.uuid4().hex[:12]}.csv"
+def export_file(entity: str | Entity, *, user: Any, path: Path | None = None, format: str | None = None,
+                **options: Any) -> tuple[Path, int]:
+    """Write the export to `path` (a new file in the instance's `exports` folder by default); (path, rows).
+
+    `format` is "csv" or "xlsx"; by default the suffix of `path` decides, else CSV.
+    """
+    chosen = format or (path.suffix.lstrip(".").lower() if path and path.suffix else "csv")
+    if chosen not in FORMATS:
+        raise TransferError(_("Export as CSV or XLSX, not “%(format)s”.", format=chosen))
+    target = path or folder("exports") / f"{entity_of(entity).name}-{uuid.uuid4().hex[:12]}.{chosen}"
     stream = export_csv(entity, user=user, **options)
-    with open(target, "w", encoding="utf-8", newline="") as out:
-        out.writelines(stream)
+    if chosen == "xlsx":
+        stream.write_xlsx(target)
+    else:
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            out.writelines(stream)
     return target, stream.rows
 
 

@@ -173,6 +173,9 @@ def run(import_id: int, progress: Progress | None = None) -> Import:
         raise TransferError(_("Import %(id)s has finished; only a queued or interrupted import can run.",
                               id=imp.id))
     user = session.get(User, imp.user_id) if imp.user_id else None
+    if imp.user_id and (user is None or not user.active):
+        raise TransferError(_("Import %(id)s was started by a user who can no longer sign in; it cannot run.",
+                              id=imp.id))
     with force_locale(user_locale(user)):
         imp.status, imp.message = "running", ""
         session.commit()

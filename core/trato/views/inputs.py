@@ -23,6 +23,7 @@ from ..entities import Entity, UnknownEntity
 from ..entities.record import WRITABLE_SYSTEM_FIELDS
 from ..fields import Field, FieldValueError, Money, localize
 from ..models import User
+from ..roles.models import Team
 
 CHOICES_LIMIT = 200
 # Widgets that are not typed into a form: files come in as attachments.
@@ -62,6 +63,8 @@ def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
         rows = db.session().execute(select(User.id, User.name).where(User.active.is_(True))
                                     .order_by(User.name).limit(CHOICES_LIMIT)).all()
         return [(str(i), name) for i, name in rows]
+    if f.type.widget == "team":
+        return [(str(i), name) for i, name in db.session().execute(select(Team.id, Team.name).order_by(Team.name))]
     try:
         from .present import entities
 
@@ -100,7 +103,7 @@ def inputs(entity: Entity, values: Mapping[str, Any], errors: Mapping[str, Seque
         if widget == "multiselect":
             chosen = (texts.get(f.name, "").split("\n") if texts is not None else [str(v) for v in value or ()])
         options: Sequence[tuple[str, str]] = [(o.value, o.text) for o in f.options]
-        if widget in ("relation", "user"):
+        if widget in ("relation", "user", "team"):
             options = _choices(f, user, value)
         currency = ""
         if widget == "money":

@@ -18,6 +18,7 @@ from typing import Any
 from flask import abort, jsonify, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func
+from werkzeug.datastructures import MultiDict
 
 from .. import access, db, records
 from ..entities import Entity
@@ -55,14 +56,15 @@ class Board:
     cards: list[Field]
 
     @classmethod
-    def read(cls, entity: Entity, args: Mapping[str, str], visible: Mapping[str, Field], state: ListState
+    def read(cls, entity: Entity, args: MultiDict[str, str], visible: Mapping[str, Field], state: ListState
              ) -> Board | None:
         choices = select_fields(visible)
         if not choices:
             return None
         by = next((f for f in choices if f.name == args.get("by")), choices[0])
         total = next((f for f in visible.values() if f.type.widget == "money" and f.name == args.get("sum")), None)
-        asked = args["cards"].split(",") if args.get("cards") else state.columns
+        # `cards=a,b` in a URL, or `cards=a&cards=b` from the settings' checkboxes
+        asked = [name for value in args.getlist("cards") for name in value.split(",")] or state.columns
         shown = [visible[n] for n in asked if n in visible and n not in (by.name, entity.title_field)]
         return cls(by, total, shown[:CARD_FIELDS])
 

@@ -18,7 +18,7 @@ from ..i18n import _
 from ..records import RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
 from ..ui import flatten_sorted
 from .inputs import as_text, currencies, form_errors, form_fields, inputs, sections, signed_in, submitted
-from .present import Presenter, entities, visible_fields
+from .present import Presenter, entities
 from .related import related_lists, timeline
 
 bp = Blueprint("records", __name__, url_prefix="/r")

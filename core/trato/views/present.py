@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from .. import access, records
-from ..directory import user_names
+from ..directory import team_names, user_names
 from ..entities import Entity, EntityRegistry, UnknownEntity
 from ..fields import Field, Money, localize
 from ..formatting import money
@@ -61,6 +61,7 @@ class Presenter:
         self.fields = list(fields) if fields is not None else visible_fields(entity, user)
         self.titles = self._titles(items)
         self.users = self._users(items)
+        self.teams = self._teams(items)
 
     def _titles(self, items: Sequence[RecordData]) -> dict[str, dict[int, str]]:
         """Titles of the related records the user may see, by target entity and id."""
@@ -82,6 +83,9 @@ class Presenter:
 
     def _users(self, items: Sequence[RecordData]) -> dict[int, str]:
         return user_names(r[f.name] for f in self.fields if f.type.cell == "user" for r in items)
+
+    def _teams(self, items: Sequence[RecordData]) -> dict[int, str]:
+        return team_names(r[f.name] for f in self.fields if f.type.cell == "team" for r in items)
 
     def label(self, name: str) -> str:
         return localize(self.entity.fields[name].label)
@@ -112,6 +116,8 @@ class Presenter:
             return self.titles.get(f.type.target(f), {}).get(value, "")
         if cell == "user":
             return self.users.get(value, f"#{value}")
+        if cell == "team":
+            return self.teams.get(value, f"#{value}")
         if cell in ("badge", "badges"):
             labels = {o.value: o.text for o in f.options}
             values = value if isinstance(value, list) else [value]

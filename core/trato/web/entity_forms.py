@@ -31,7 +31,7 @@ TYPE_LABELS = {
     "money": _l("Money"), "percent": _l("Percentage"), "boolean": _l("Yes or no"), "date": _l("Date"),
     "datetime": _l("Date and time"), "email": _l("Email"), "phone": _l("Phone"), "url": _l("Web address"),
     "select": _l("Select (one option)"), "multi_select": _l("Multi-select"), "relation": _l("Relation"),
-    "user": _l("User"), "tags": _l("Tags"), "file": _l("File"),
+    "user": _l("User"), "team": _l("Team"), "tags": _l("Tags"), "file": _l("File"),
 }
 
 

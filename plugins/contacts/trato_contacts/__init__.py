@@ -11,6 +11,7 @@ plugin = Plugin(
     name="contacts",
     label=_l("Contacts"),
     hooks="trato_contacts.hooks",
+    hookspecs="trato_contacts.hookspecs",
     core=">=0.1,<0.2",
     description=_l("Accounts and the people at them, with their details and marketing consent."),
 )

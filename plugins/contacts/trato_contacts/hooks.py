@@ -8,10 +8,11 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import FieldType, Fragment, NavItem, RecordData, hookimpl, records
+from trato import FieldType, Fragment, NavItem, RecordData, access, hookimpl, records
 
-from . import demo
+from . import demo, duplicates, hierarchy
 from .fieldtypes import TAX_ID
+from .form_warning import reasons_of, warning
 from .models import Account, Contact
 from .views import bp
 
@@ -33,8 +34,9 @@ def blueprints() -> list[Blueprint]:
 
 @hookimpl
 def navigation(user: Any) -> list[NavItem]:
-    return [NavItem("contacts.accounts", _l("Accounts"), priority=20),
-            NavItem("contacts.contacts", _l("Contacts"), priority=21)]
+    """Accounts and contacts on the generic list pages."""
+    return [NavItem("records.listing", _l("Accounts"), priority=20, values={"entity": Account.__tablename__}),
+            NavItem("records.listing", _l("Contacts"), priority=21, values={"entity": Contact.__tablename__})]
 
 
 @hookimpl
@@ -48,10 +50,34 @@ def dashboard_widgets(user: Any) -> list[Fragment]:
 
 @hookimpl
 def before_save(entity: str, values: dict[str, Any], previous: RecordData | None, user: Any) -> str | None:
-    """Consent to marketing email is dated: given without a date, it is dated today."""
+    """Consent is dated (given without a date, it is dated today); a new record from the form warns of duplicates."""
     if entity == Contact.__tablename__ and values.get("marketing_consent") and not values.get("consent_date"):
         values["consent_date"] = date.today()
+    if previous is None and entity in (Account.__tablename__, Contact.__tablename__):
+        return warning(entity, values, user)
     return None
+
+
+@hookimpl
+def detail_panels(entity: str, record: RecordData, user: Any) -> list[Fragment]:
+    """An account's group as a tree; a contact's vCard, data export and erasure; either's likely duplicates."""
+    panels = []
+    if entity == Account.__tablename__:
+        root = hierarchy.tree(record, user)
+        if root is not None:
+            panels.append(Fragment(_l("Group"), "contacts/tree.html", {"root": root}, priority=30))
+    elif entity == Contact.__tablename__:
+        panels.append(Fragment(_l("Personal data"), "contacts/person.html", {
+            "record_id": record.id, "version": record.version,
+            "can_erase": access.allowed(user, entity, "edit", record)}, priority=80))
+    else:
+        return []
+    found = duplicates.find(entity, record, user, exclude=record.id)
+    if found:
+        panels.append(Fragment(_l("Likely duplicates"), "contacts/duplicates.html", {
+            "candidates": found, "entity": entity, "record_id": record.id, "reasons_of": reasons_of,
+            "title_of": lambda r: duplicates.title(entity, r)}, priority=40))
+    return panels
 
 
 @hookimpl

@@ -1,207 +1,236 @@
-"""The pages of accounts and contacts: lists, detail pages and forms.
+"""Contacts' own pages beside the generic record pages: duplicates, merge, vCards and a person's data.
 
-Every read goes through `trato.records.query`/`get` and every write through
-`trato.records`, so access rules, validation, audit history and other
-plugins' hooks apply here as they do to the API and imports.
+Accounts and contacts are listed, shown and edited by the core's generic
+pages (/r/contacts_account/, /r/contacts_contact/); these pages do what only
+contacts knows how to do. Every read and write goes through `trato.records`
+with the signed-in user, so roles, field rules and the audit history apply.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import json
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, \
+    url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden
 
-from trato import (
-    PermissionRefused, QueryError, Record, RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed,
-    access, records,
-)
+from trato import PermissionRefused, QueryError, RecordNotFound, StaleRecord, ValidationFailed, access, records
+from trato.tokens import authenticate_bearer
+from trato.views import Presenter
 
-from .display import Presenter
-from .forms import form_errors, inputs, submitted
+from . import duplicates, merge, personal_data, vcard_contacts
+from .form_warning import reasons_of
 from .models import Account, Contact
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts", template_folder="templates")
+CONTACTS, ACCOUNTS = Contact.__tablename__, Account.__tablename__
+EXPORT_LIMIT = 500
+MAX_UPLOAD = 5 * 1024 * 1024
+LOOKUP_FIELDS = ("first_name", "last_name", "email", "email2", "phone", "mobile", "account_id", "name", "tax_id")
 
 
 @bp.errorhandler(PermissionRefused)
 def refused(exc: PermissionRefused) -> Any:
     """What the user's role does not allow: the 403 page, with the policy's message."""
-    flash(str(exc), "error")
     return current_app.handle_http_exception(Forbidden(str(exc)))
 
-PAGE_SIZE = 50
-CHOICES_LIMIT = 500
 
-
-@dataclass(frozen=True)
-class Kind:
-    """One entity's pages: its model, its endpoints' stem and how its list is sorted and shown."""
-
-    entity: str
-    model: type[Record]
-    one: str  # endpoint stem of one record: "account" → contacts.account, contacts.account_edit
-    many: str  # endpoint of the list
-    title: Any
-    new_title: Any
-    sort: str
-    columns: tuple[str, ...]
-
-    def name_of(self, record: Mapping[str, Any]) -> str:
-        if self.entity == Contact.__tablename__:
-            return " ".join(filter(None, (record.get("first_name"), record.get("last_name"))))
-        return record.get("name") or f"#{record['id']}"
-
-
-ACCOUNTS = Kind(Account.__tablename__, Account, "account", "accounts", _l("Accounts"), _l("New account"),
-                "name", ("name", "industry", "billing_city", "billing_country", "owner_id"))
-CONTACTS = Kind(Contact.__tablename__, Contact, "contact", "contacts", _l("Contacts"), _l("New contact"),
-                "last_name,first_name", ("last_name", "first_name", "account_id", "job_title", "city", "owner_id"))
-
-
-def detail_panels(entity: str, record: RecordData) -> list[Any]:
-    """What the enabled plugins add to this record's page, by priority then title."""
-    results = current_app.extensions["trato"].plugins.hook.detail_panels(entity=entity, record=record,
-                                                                        user=current_user)
-    return sorted((p for group in results if group for p in group), key=lambda p: (p.priority, str(p.title)))
-
-
-def account_choices(exclude: int | None = None) -> list[tuple[str, str]]:
-    """Accounts to pick for a relation field, by name."""
-    found = records.query(ACCOUNTS.entity, user=current_user).order_by("name").page(limit=CHOICES_LIMIT)
-    return [(str(r.id), r["name"]) for r in found.items if r.id != exclude]
-
-
-def list_page(kind: Kind) -> str:
-    text = request.args.get("q", "").strip()
-    query = records.query(kind.entity, user=current_user).order_by(kind.sort)
-    if text:
-        query = query.search(text)
-    try:
-        page = query.page(limit=PAGE_SIZE, cursor=request.args.get("cursor") or None)
-    except QueryError:
-        abort(400)
-    presenter = Presenter(kind.model, page.items, current_user)
-    columns = [name for name in kind.columns if name not in presenter.hidden]
-    rows = [(record, [presenter.show(record, name) for name in columns]) for record in page.items]
-    return render_template("contacts/list.html", kind=kind, rows=rows, q=text, next_cursor=page.next_cursor,
-                           headers=[presenter.label(name) for name in columns],
-                           may_create=access.allowed(current_user, kind.entity, "create"))
-
-
-def form_page(kind: Kind, record: RecordData | None, values: dict[str, Any], errors: dict[str, list[str]],
-              message: str | None = None, status: int = 200) -> tuple[str, int]:
-    choices = account_choices(exclude=record.id if record and kind is ACCOUNTS else None)
-    fields = inputs(kind.model, values, errors, {"parent_id": choices, "account_id": choices},
-                    access.field_rules(current_user, kind.entity))
-    heading = _("Edit %(name)s", name=kind.name_of(record)) if record else kind.new_title
-    return render_template("contacts/form.html", kind=kind, record=record, fields=fields, message=message,
-                           heading=heading,
-                           version=values.get("version", record.version if record else None)), status
-
-
-def new_page(kind: Kind) -> Any:
-    access.check(current_user, kind.entity, "create")
-    if request.method == "GET":
-        return form_page(kind, None, dict(request.args.items()), {})
-    values = submitted(kind.model, request.form, access.field_rules(current_user, kind.entity))
-    try:
-        record = records.create(kind.entity, values, user=current_user)
-    except ValidationFailed as exc:
-        return form_page(kind, None, values, form_errors(exc.errors), _("Please correct the marked fields."), 422)
-    except SaveRefused as exc:
-        return form_page(kind, None, values, {}, str(exc), 422)
-    flash(_("%(name)s was added.", name=kind.name_of(record)), "success")
-    return redirect(url_for(f"contacts.{kind.one}", record_id=record.id))
-
-
-def load(kind: Kind, record_id: int) -> RecordData:
-    try:
-        return records.get(kind.entity, record_id, user=current_user)
-    except RecordNotFound:
+def _entity_arg(value: str | None) -> str:
+    if value not in merge.MERGEABLE:
         abort(404)
+    return value  # type: ignore[return-value]
 
 
-def edit_page(kind: Kind, record_id: int) -> Any:
-    record = load(kind, record_id)
-    access.check(current_user, kind.entity, "edit", record)
-    if request.method == "GET":
-        return form_page(kind, record, dict(record), {})
-    values = submitted(kind.model, request.form, access.field_rules(current_user, kind.entity))
-    version = request.form.get("version", type=int)
-    try:
-        saved = records.update(kind.entity, record_id, values, user=current_user, version=version)
-    except ValidationFailed as exc:
-        return form_page(kind, record, values | {"version": version}, form_errors(exc.errors),
-                         _("Please correct the marked fields."), 422)
-    except SaveRefused as exc:
-        return form_page(kind, record, values | {"version": version}, {}, str(exc), 422)
-    except StaleRecord:
-        fresh = load(kind, record_id)
-        message = _("Someone else saved this record while you were editing it. The form now shows their "
-                    "version; make your changes again.")
-        return form_page(kind, fresh, dict(fresh), {}, message, 409)
-    flash(_("%(name)s was saved.", name=kind.name_of(saved)), "success")
-    return redirect(url_for(f"contacts.{kind.one}", record_id=record_id))
-
-
-def shown(kind: Kind, record: RecordData) -> dict[str, Any]:
-    """The record's values less those the user's role hides, for a template to print as it likes."""
-    return access.without_hidden(current_user, kind.entity, record)
-
-
-def account_page(record_id: int) -> str:
-    account = load(ACCOUNTS, record_id)
-    people = (records.query(CONTACTS.entity, user=current_user).where({"account_id": account.id})
-              .order_by(CONTACTS.sort).page(limit=PAGE_SIZE))
-    children = (records.query(ACCOUNTS.entity, user=current_user).where({"parent_id": account.id})
-                .order_by(ACCOUNTS.sort).page(limit=PAGE_SIZE))
-    presenter = Presenter(Account, [account], current_user)
-    return render_template("contacts/account.html", kind=ACCOUNTS, record=shown(ACCOUNTS, account),
-                           fields=presenter.fields(account), owner=presenter.show(account, "owner_id"),
-                           people=[shown(CONTACTS, p) for p in people.items], more_people=people.next_cursor,
-                           children=[shown(ACCOUNTS, c) for c in children.items],
-                           may_edit=access.allowed(current_user, ACCOUNTS.entity, "edit", account),
-                           may_add=access.allowed(current_user, CONTACTS.entity, "create"),
-                           panels=detail_panels(ACCOUNTS.entity, account))
-
-
-def contact_page(record_id: int) -> str:
-    contact = load(CONTACTS, record_id)
-    presenter = Presenter(Contact, [contact], current_user)
-    visible = shown(CONTACTS, contact)
-    return render_template("contacts/contact.html", kind=CONTACTS, record=visible,
-                           heading=CONTACTS.name_of(visible),
-                           may_edit=access.allowed(current_user, CONTACTS.entity, "edit", contact),
-                           fields=presenter.fields(contact), owner=presenter.show(contact, "owner_id"),
-                           panels=detail_panels(CONTACTS.entity, contact))
-
-
-def route(rule: str, endpoint: str, view: Callable[..., Any], methods: tuple[str, ...] = ("GET",)) -> None:
-    bp.add_url_rule(rule, endpoint, login_required(view), methods=list(methods))
-
-
-def bind(kind: Kind, view: Callable[..., Any]) -> Callable[..., Any]:
-    """`view` for one kind of record, under a name of its own (Flask keys views by name)."""
-    def bound(**kwargs: Any) -> Any:
-        return view(kind, **kwargs)
-    bound.__name__ = f"{view.__name__}_{kind.one}"
-    return bound
+def record_page(entity: str, record_id: int) -> str:
+    return url_for("records.detail", entity=entity, record_id=record_id)
 
 
 @bp.get("/")
 @login_required
 def index() -> Any:
-    return redirect(url_for("contacts.accounts"))
+    return redirect(url_for("records.listing", entity=ACCOUNTS))
 
 
-for _kind in (ACCOUNTS, CONTACTS):
-    route(f"/{_kind.many}/", _kind.many, bind(_kind, list_page))
-    route(f"/{_kind.many}/new", f"{_kind.one}_new", bind(_kind, new_page), ("GET", "POST"))
-    route(f"/{_kind.many}/<int:record_id>/edit", f"{_kind.one}_edit", bind(_kind, edit_page), ("GET", "POST"))
-route("/accounts/<int:record_id>", "account", account_page)
-route("/contacts/<int:record_id>", "contact", contact_page)
+def _caller() -> Any:
+    """The signed-in user, or the owner of a valid bearer token (API clients call the duplicates lookup)."""
+    if current_user.is_authenticated:
+        return current_user
+    found = authenticate_bearer(request.headers.get("Authorization"))
+    if found is None:
+        problem = {"type": "about:blank", "title": _("Unauthorized"), "status": 401,
+                   "detail": _("Sign in, or send a bearer token.")}
+        abort(Response(json.dumps(problem), 401, mimetype="application/problem+json"))
+    return found[0]
+
+
+@bp.get("/duplicates")
+def lookup() -> Any:
+    """Likely duplicates of the values given (or of record `id`), as JSON: what API clients check before creating."""
+    user = _caller()
+    entity = request.args.get("entity", CONTACTS)
+    if entity not in merge.MERGEABLE:
+        problem = {"type": "about:blank", "title": _("Bad request"), "status": 400,
+                   "detail": _("entity must be contacts_contact or contacts_account."),
+                   "errors": {"entity": [_("Unknown entity.")]}}
+        return Response(json.dumps(problem), 400, mimetype="application/problem+json")
+    values: dict[str, Any] = {k: request.args[k].strip() for k in LOOKUP_FIELDS if request.args.get(k, "").strip()}
+    if "account_id" in values:
+        values["account_id"] = int(values["account_id"]) if values["account_id"].isdigit() else None
+    exclude = request.args.get("id", type=int)
+    if exclude:
+        try:
+            values = dict(records.get(entity, exclude, user=user))
+        except RecordNotFound:
+            abort(404)
+    found = duplicates.find(entity, values, user, exclude=exclude)
+    return jsonify({"candidates": [
+        {"id": c.record.id, "title": duplicates.title(entity, c.record), "reasons": list(c.reasons),
+         "url": record_page(entity, c.record.id)} for c in found]})
+
+
+def _merge_page(entity: str, a: Any, b: Any, status: int = 200, message: str | None = None) -> Any:
+    """The merge screen: each field's value in A and B to pick from; without B, the likely duplicates of A."""
+    e = current_app.extensions["trato"].entities.get(entity)
+    rows = []
+    if b is not None:
+        shown_a, shown_b = _shown(e, a), _shown(e, b)  # the fields the user's role hides are not there
+        rows = [(name, shown_a[name][0], shown_a[name][1], shown_b[name][1])
+                for name in merge.mergeable_fields(entity) if name in shown_a]
+    candidates = [] if b is not None else duplicates.find(entity, a, current_user, exclude=a.id)
+    return render_template("contacts/merge.html", entity=e, a=a, b=b, rows=rows, candidates=candidates,
+                           title_of=lambda r: duplicates.title(entity, r), message=message,
+                           reasons_of=reasons_of), status
+
+
+def _shown(entity: Any, record: Any) -> dict[str, tuple[str, str]]:
+    """Each field's label and text as the generic pages show them."""
+    presenter = Presenter(entity, [record], current_user)
+    return {s.name: (s.label, s.text) for s in presenter.row(record)}
+
+
+def _load(entity: str, record_id: int | None) -> Any:
+    if record_id is None:
+        return None
+    try:
+        return records.get(entity, record_id, user=current_user)
+    except RecordNotFound:
+        abort(404)
+
+
+@bp.route("/merge", methods=["GET", "POST"])
+@login_required
+def merge_page() -> Any:
+    source = request.form if request.method == "POST" else request.args
+    entity = _entity_arg(source.get("entity"))
+    a_id, b_id = source.get("a", type=int), source.get("b", type=int)
+    if a_id is None:
+        abort(404)
+    if a_id == b_id:
+        a = _load(entity, a_id)
+        return _merge_page(entity, a, None, 422,
+                           _("A record cannot be merged with itself: choose two different records."))
+    a, b = _load(entity, a_id), _load(entity, b_id)
+    if request.method == "GET":
+        return _merge_page(entity, a, b)
+    picks = {name[5:]: value for name, value in request.form.items() if name.startswith("pick_")}
+    try:
+        done = merge.merge(entity, a.id, b.id, picks, current_user)
+    except merge.MergeRefused as exc:
+        return _merge_page(entity, a, b, 422, str(exc))
+    except ValidationFailed as exc:
+        return _merge_page(entity, a, b, 422, str(exc))
+    except RecordNotFound:
+        return _merge_page(entity, a, b, 422, _("Some records that point at B are out of your reach, so nothing "
+                                                "was merged; ask an administrator to merge these two."))
+    except StaleRecord:
+        return _merge_page(entity, a, b, 409, _("Someone changed one of these records in the meantime; nothing "
+                                                "was merged. Check the values and merge again."))
+    moved = sum(done.moved.values())
+    flash(_("%(b)s was merged into %(a)s (%(count)s related items moved); it is in the recycle bin.",
+            b=duplicates.title(entity, b), a=duplicates.title(entity, done.survivor), count=moved), "success")
+    return redirect(record_page(entity, a.id))
+
+
+def _download(body: str, name: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _version() -> str:
+    return "4.0" if request.args.get("version") == "4.0" else "3.0"
+
+
+@bp.get("/contacts/<int:record_id>.vcf")
+@login_required
+def vcard_one(record_id: int) -> Response:
+    contact = _load(CONTACTS, record_id)
+    shown = access.without_hidden(current_user, CONTACTS, contact)
+    return _download(vcard_contacts.export([shown], current_user, _version()), f"contact-{record_id}.vcf",
+                     "text/vcard")
+
+
+@bp.get("/contacts.vcf")
+@login_required
+def vcard_list() -> Response:
+    """The contacts of a list, filtered as the list's URL is (`field__op=value`, `q`), up to 500, as one file."""
+    filters = [(k, v) for k, v in request.args.items(multi=True) if k not in ("q", "version", "sort")]
+    query = records.query(CONTACTS, user=current_user)
+    try:
+        if filters:
+            query = query.where(filters)
+        if request.args.get("q"):
+            query = query.search(request.args["q"])
+        page = query.order_by(request.args.get("sort") or "last_name").page(limit=EXPORT_LIMIT)
+    except QueryError as exc:
+        abort(400, str(exc))
+    shown = [access.without_hidden(current_user, CONTACTS, c) for c in page.items]
+    return _download(vcard_contacts.export(shown, current_user, _version()), "contacts.vcf", "text/vcard")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_page() -> Any:
+    access.check(current_user, CONTACTS, "create")
+    if request.method == "GET":
+        return render_template("contacts/import.html", result=None, message=None)
+    upload = request.files.get("file")
+    data = upload.read(MAX_UPLOAD + 1) if upload else b""
+    message = None
+    if not data:
+        message = _("Choose a .vcf file to import.")
+    elif len(data) > MAX_UPLOAD:
+        message = _("The file is larger than 5 MB; split it and import the parts.")
+    if message:
+        return render_template("contacts/import.html", result=None, message=message), 422
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError:
+        content = data.decode("cp1252", errors="replace")  # older phones' exports
+    result = vcard_contacts.import_file(content, current_user)
+    return render_template("contacts/import.html", result=result, message=None), 422 if result.problems else 200
+
+
+@bp.get("/contacts/<int:record_id>/personal-data")
+@login_required
+def personal_data_export(record_id: int) -> Response:
+    try:
+        document = personal_data.export(record_id, current_user)
+    except RecordNotFound:
+        abort(404)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return _download(body, f"personal-data-contact-{record_id}.json", "application/json")
+
+
+@bp.post("/contacts/<int:record_id>/erase")
+@login_required
+def erase(record_id: int) -> Any:
+    _load(CONTACTS, record_id)
+    try:
+        personal_data.erase(record_id, current_user, version=request.form.get("version", type=int))
+    except StaleRecord:
+        flash(_("Someone else changed this contact in the meantime; look at it again before erasing it."), "error")
+        return redirect(record_page(CONTACTS, record_id))
+    flash(_("The person's data was erased; the contact remains, anonymised, for the business records."),
+          "success")
+    return redirect(record_page(CONTACTS, record_id))

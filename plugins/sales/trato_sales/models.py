@@ -164,8 +164,7 @@ class AssignmentRule(Record, Base):
     country: Mapped[str | None] = field("text", label=_l("When the country is"), length=2)
     city: Mapped[str | None] = field("text", label=_l("When the city is"))
     assignee_id: Mapped[int | None] = field("user", label=_l("Assign to"))
-    team: Mapped[int | None] = field("integer", label=_l("Or round-robin in team"),
-                                     help=_l("The team's number, from Administration → Teams."))
+    team: Mapped[int | None] = field("team", label=_l("Or round-robin in team"))
     last_user_id: Mapped[int | None] = field("user", label=_l("Last assigned"))
 
 
@@ -177,7 +176,7 @@ class Goal(Record, Base):
                             list_columns=("user_id", "team", "period_start", "period_end", "amount"))
 
     user_id: Mapped[int | None] = field("user", label=_l("Salesperson"))
-    team: Mapped[int | None] = field("integer", label=_l("Team"), help=_l("The team's number, instead of a person."))
+    team: Mapped[int | None] = field("team", label=_l("Team"), help=_l("Instead of a person."))
     period_start: Mapped[date] = field("date", label=_l("From"), required=True)
     period_end: Mapped[date] = field("date", label=_l("To"), required=True)
     amount: Mapped[Money] = field("money", label=_l("Amount to win"), currency="EUR", required=True)

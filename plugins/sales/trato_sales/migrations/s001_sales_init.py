@@ -111,13 +111,13 @@ def upgrade() -> None:
         sa.Column("country", sa.String(2)),
         sa.Column("city", sa.String(255)),
         sa.Column("assignee_id", sa.Integer(), _ref("core_user"), index=True),
-        sa.Column("team", sa.BigInteger()),
+        sa.Column("team", sa.Integer()),
         sa.Column("last_user_id", sa.Integer(), _ref("core_user"), index=True),
     )
     op.create_table(
         "sales_goal", *record_columns(),
         sa.Column("user_id", sa.Integer(), _ref("core_user"), index=True),
-        sa.Column("team", sa.BigInteger()),
+        sa.Column("team", sa.Integer()),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("amount", ExactDecimal(2), nullable=False),

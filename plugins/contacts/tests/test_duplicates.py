@@ -1,0 +1,148 @@
+"""Duplicates: the warning on the new-record form, the lookup for API clients, and the merge screen."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from trato import records
+
+NERTECH = {"name": "Nortech Software", "tax_id": "B95472163"}
+
+
+@pytest.fixture
+def admin(contacts_app, make_user):
+    return make_user(admin=True, name="Admin")
+
+
+def create(app, entity, user, **values):
+    with app.test_request_context():
+        return records.create(entity, values, user=user)
+
+
+def stored(app, entity, record_id, deleted=False):
+    with app.app_context():
+        return records.get(entity, record_id, user=None, deleted=deleted)
+
+
+def test_the_form_warns_of_a_likely_duplicate_and_saves_when_told_twice(contacts_app, client_as, admin):
+    account = create(contacts_app, "contacts_account", admin, **NERTECH)
+    create(contacts_app, "contacts_contact", admin, first_name="Íñigo", last_name="Sáenz", account_id=account.id,
+           phone="+34 944 055 611")
+    client = client_as(admin)
+    form = {"first_name": "inigo", "last_name": "SAENZ", "account_id": str(account.id), "owner_id": str(admin.id)}
+    first = client.post("/r/contacts_contact/new", data=form)
+    assert first.status_code == 422
+    assert "This may already be in Trato: Íñigo Sáenz (#1: similar name). Save again to add it anyway" in first.text
+    assert 'value="SAENZ"' in first.text  # the input stays
+    again = client.post("/r/contacts_contact/new", data=form)
+    assert again.status_code == 302
+    with contacts_app.app_context():
+        assert records.query("contacts_contact", user=None).count().value == 2
+    # a phone written differently is the same phone; a changed form is warned again
+    other = {"last_name": "Otxoa", "phone": "944055611", "owner_id": str(admin.id)}
+    warned = client.post("/r/contacts_contact/new", data=other)
+    assert warned.status_code == 422 and "same phone" in warned.text
+    assert client.post("/r/contacts_contact/new", data={**other, "last_name": "Otxoa Ruiz"}).status_code == 422
+
+
+def test_no_warning_without_a_likely_duplicate_nor_through_the_api(contacts_app, client_as, admin):
+    create(contacts_app, "contacts_contact", admin, last_name="Byrne", email="siobhan@liffey.example.ie")
+    client = client_as(admin)
+    fine = client.post("/r/contacts_contact/new", data={"last_name": "Murphy", "email": "declan@liffey.example.ie",
+                                                         "owner_id": str(admin.id)})
+    assert fine.status_code == 302
+    create(contacts_app, "contacts_contact", admin, last_name="Byrne", email="SIOBHAN@liffey.example.ie")
+    with contacts_app.app_context():
+        assert records.query("contacts_contact", user=None).count().value == 3
+
+
+def test_duplicates_lookup_for_api_clients(contacts_app, client_as, admin):
+    account = create(contacts_app, "contacts_account", admin, **NERTECH)
+    aitor = create(contacts_app, "contacts_contact", admin, first_name="Aitor", last_name="Etxeberria",
+                   email="aitor@nortech.example.com", account_id=account.id)
+    client = client_as(admin)
+    found = client.get("/contacts/duplicates?entity=contacts_contact&email=Aitor@Nortech.example.com").json
+    assert found["candidates"] == [{"id": aitor.id, "title": "Aitor Etxeberria", "reasons": ["email"],
+                                    "url": f"/r/contacts_contact/{aitor.id}"}]
+    accounts = client.get("/contacts/duplicates?entity=contacts_account&name=NORTECH software").json
+    assert [c["id"] for c in accounts["candidates"]] == [account.id]
+    bad = client.get("/contacts/duplicates?entity=sales_deal")
+    assert bad.status_code == 400 and bad.mimetype == "application/problem+json" and "entity" in bad.json["errors"]
+    assert contacts_app.test_client().get("/contacts/duplicates?email=a@b.c").status_code == 401
+
+
+def test_merging_accounts_moves_contacts_subsidiaries_notes_and_tags(contacts_app, client_as, admin):
+    keep = create(contacts_app, "contacts_account", admin, name="Nortech Software", billing_city="Bilbao")
+    gone = create(contacts_app, "contacts_account", admin, name="Nortech Software S.L.", tax_id="B95472163",
+                  billing_city="Getxo")
+    person = create(contacts_app, "contacts_contact", admin, last_name="Uriarte", account_id=gone.id)
+    branch = create(contacts_app, "contacts_account", admin, name="Nortech Norte", parent_id=gone.id)
+    client = client_as(admin)
+    assert client.post(f"/r/contacts_account/{gone.id}/notes", data={"body": "Met at the fair"}).status_code == 302
+    client.post(f"/r/contacts_account/{gone.id}/tags", data={"tag": "vip"})
+    client.post(f"/r/contacts_account/{keep.id}/tags", data={"tag": "vip"})
+    screen = client.get(f"/contacts/merge?entity=contacts_account&a={keep.id}&b={gone.id}").text
+    assert 'name="pick_tax_id" value="b" checked' in screen and "Getxo" in screen
+    done = client.post("/contacts/merge", data={"entity": "contacts_account", "a": keep.id, "b": gone.id,
+                                                "pick_tax_id": "b", "pick_billing_city": "a"})
+    assert done.status_code == 302 and done.headers["Location"] == f"/r/contacts_account/{keep.id}"
+    survivor = stored(contacts_app, "contacts_account", keep.id)
+    assert (survivor["tax_id"], survivor["billing_city"], survivor["name"]) == ("B95472163", "Bilbao",
+                                                                                 "Nortech Software")
+    assert stored(contacts_app, "contacts_contact", person.id)["account_id"] == keep.id
+    assert stored(contacts_app, "contacts_account", branch.id)["parent_id"] == keep.id
+    assert stored(contacts_app, "contacts_account", gone.id, deleted=True)["deleted_at"] is not None
+    page = client.get(f"/r/contacts_account/{keep.id}").text
+    assert "Met at the fair" in page and "Uriarte" in page and "Nortech Norte" in page
+    with contacts_app.app_context():
+        from trato import session
+        audit = session().execute(text("SELECT entity, record_id, action FROM core_audit WHERE action != 'create' "
+                                       "ORDER BY id")).all()
+        tags = session().execute(text("SELECT record_id, tag FROM core_tag")).all()
+    assert sorted(tuple(r) for r in audit) == sorted([("contacts_contact", person.id, "update"),
+                                                      ("contacts_account", branch.id, "update"),
+                                                      ("contacts_account", keep.id, "update"),
+                                                      ("contacts_account", gone.id, "delete")])
+    assert tuple(audit[-1]) == ("contacts_account", gone.id, "delete")  # the loser goes last
+    assert [tuple(t) for t in tags] == [(keep.id, "vip")]
+
+
+def test_merging_contacts_keeps_activities_and_picks_fields(contacts_app, client_as, admin):
+    a = create(contacts_app, "contacts_contact", admin, first_name="Nerea", last_name="Uriarte",
+               email="nerea@nortech.example.com")
+    b = create(contacts_app, "contacts_contact", admin, first_name="Nerea", last_name="Uriarte Lasa",
+               email="nerea@nortech.example.com", mobile="+34 600 222 333")
+    client = client_as(admin)
+    panel = client.get(f"/r/contacts_contact/{a.id}").text
+    assert f'href="/contacts/merge?entity=contacts_contact&amp;a={a.id}&amp;b={b.id}"' in panel  # duplicates panel
+    client.post(f"/r/contacts_contact/{b.id}/activities", data={"kind": "call", "subject": "Call back Nerea"})
+    client.post("/contacts/merge", data={"entity": "contacts_contact", "a": a.id, "b": b.id,
+                                         "pick_last_name": "b", "pick_mobile": "b"})
+    merged = stored(contacts_app, "contacts_contact", a.id)
+    assert (merged["last_name"], merged["mobile"], merged["email"]) == ("Uriarte Lasa", "+34 600 222 333",
+                                                                       "nerea@nortech.example.com")
+    assert "Call back Nerea" in client.get(f"/r/contacts_contact/{a.id}").text
+
+
+def test_merging_a_record_with_itself_is_refused(contacts_app, client_as, admin):
+    a = create(contacts_app, "contacts_contact", admin, last_name="Shah")
+    client = client_as(admin)
+    refused = client.post("/contacts/merge", data={"entity": "contacts_contact", "a": a.id, "b": a.id})
+    assert refused.status_code == 422
+    assert "A record cannot be merged with itself" in refused.text
+    assert stored(contacts_app, "contacts_contact", a.id)["version"] == 1
+
+
+def test_a_merge_that_fails_leaves_nothing_half_done(contacts_app, client_as, make_user, admin):
+    """A user who may not edit a record pointing at the loser: refused, and the earlier moves are rolled back."""
+    rep = make_user(name="Rep")
+    keep = create(contacts_app, "contacts_account", rep, name="Mine")
+    gone = create(contacts_app, "contacts_account", rep, name="Mine too")
+    mine = create(contacts_app, "contacts_contact", rep, last_name="Mine", account_id=gone.id)
+    theirs = create(contacts_app, "contacts_contact", admin, last_name="Not mine", account_id=gone.id)
+    response = client_as(rep).post("/contacts/merge", data={"entity": "contacts_account", "a": keep.id,
+                                                           "b": gone.id})
+    assert response.status_code == 422 and "out of your reach" in response.text
+    assert stored(contacts_app, "contacts_contact", mine.id)["account_id"] == gone.id
+    assert stored(contacts_app, "contacts_contact", theirs.id)["account_id"] == gone.id
+    assert stored(contacts_app, "contacts_account", gone.id)["deleted_at"] is None
