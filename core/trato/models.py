@@ -119,3 +119,5 @@ from .roles import models as _roles  # noqa: E402,F401
 from .transfer import models as _transfer  # noqa: E402,F401
 # Notes, activities, attachments, tags, followers and notifications (trato.activity) too.
 from .activity import models as _activity  # noqa: E402,F401
+# Saved views (smart lists) of the record pages (trato.views.saved).
+from . import saved_views as _saved_views  # noqa: E402,F401

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert, select, table, column
+from sqlalchemy import column, select, table
 from trato_contacts import plugin as contacts_plugin
 from werkzeug.datastructures import MultiDict
 from trato_trade import plugin as trade_plugin
@@ -166,15 +166,19 @@ def form_data(html: str, action: str, **changes: Any) -> MultiDict[str, str]:
     return MultiDict(pairs + [(k, str(v)) for k, v in changes.items()])
 
 
-def sample_values(entity: Entity, text: str) -> dict[str, Any]:
-    """Values for every required field without a default, each text one set to `text`."""
+def sample_values(entity: Entity, text: str, defaults: bool = False) -> dict[str, Any]:
+    """Values for every required field without a default (with `defaults`, as a person filling in a form,
+    the default of the others), each text one set to `text`."""
     samples = {"text": text, "long_text": text, "email": "someone@example.com", "url": "https://example.com",
                "phone": "+34 600 000 000", "integer": 1, "decimal": "1", "boolean": True, "date": "2026-01-01"}
     values: dict[str, Any] = {}
     for f in entity.fields.values():
-        if f.system or not f.required or f.default is not None:
+        if f.system or not f.required:
             continue
-        if f.type.name == "select":
+        if f.default is not None:
+            if defaults and f.type.name != "boolean":  # an unticked box already says False
+                values[f.name] = f.default
+        elif f.type.name == "select":
             values[f.name] = f.options[0].value
         elif f.type.name in samples:
             values[f.name] = samples[f.type.name]

@@ -109,7 +109,7 @@ def check_pages(world: World, entity: Entity, wrong: list[str]) -> None:
     blank = client.get(f"/r/{name}/new")
     if blank.status_code != (200 if oracle.may(name, "create") else 403):
         wrong.append(f"new form of {name}: {blank.status_code}")
-    filled = sample_values(entity, "new by form")
+    filled = sample_values(entity, "new by form", defaults=True)
     made = client.post(f"/r/{name}/new", data=form_data(blank.text, f"/r/{name}/new", **filled)
                        if blank.status_code == 200
                        else filled)

@@ -191,3 +191,20 @@ def test_a_role_without_the_import_permission_is_refused(ctx, make_user):
     with pytest.raises(PermissionRefused, match="does not allow you to import"):
         imports.start(b"Name\nAna\n", "people.csv", "x_contact", user=rep)
     assert run("Name\nAna\n", manager).created == 1
+
+
+def test_row_errors_are_written_in_the_users_language(ctx, make_user):
+    manager = make_user(role="sales_manager", locale="es")
+    imp = run("Nombre,Fecha de nacimiento,Empresa\nAna,2020-13-45,\nBea,,Nadie\n", manager)
+    reasons = [r[-1] for r in error_rows(imp)[1:]]
+    assert reasons[0] == "Fila 2, columna «Fecha de nacimiento»: Introduzca una fecha con el formato AAAA-MM-DD."
+    assert reasons[1].startswith("Fila 3, columna «Empresa»: Ningún registro de ")
+    assert reasons[1].endswith(" coincide con «Nadie».")
+
+
+def test_an_update_key_that_several_records_share_is_a_row_error(ctx, admin):
+    for name in ("Ana", "Ana"):
+        records.create("x_contact", {"name": name}, user=admin)
+    imp = run("Name,Seats\nAna,3\n", admin, mode="update", key="Nombre")
+    assert (imp.key, imp.updated, imp.failed) == ("name", 0, 1)
+    assert error_rows(imp)[1][-1] == "Row 2, column “Name”: 2 records have this Name."

@@ -86,15 +86,16 @@ def test_export_of_the_selection_and_of_the_filtered_list(trade_app, client_as, 
     client = client_as("admin")
     make_record("trade_deal", name="Cuatro", stage="won")
     chosen = client.post("/r/trade_deal/mass", data={"action": "export", "ids": [one.id, three.id],
-                                                      "back": "cols=name,stage&sort=name"})
-    assert chosen.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(_text(chosen).lstrip("\ufeff"))))
+                                                      "back": "cols=name,stage&sort=name&stage=new"})
+    assert chosen.status_code == 302 and urlsplit(chosen.headers["Location"]).path == "/r/trade_deal/export"
+    exported = client.get(chosen.headers["Location"])
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(_text(exported).lstrip("\ufeff"))))
     assert rows == [["Name", "Stage"], ["Tres", "new"], ["Uno", "new"]]
-    listed = client.get("/r/trade_deal/export.csv?cols=name&sort=-name&stage=new")
-    rows = list(csv.reader(io.StringIO(_text(listed).lstrip("\ufeff"))))
-    assert rows == [["Name"], ["Uno"], ["Tres"], ["Dos"]]
     page = _text(client.get("/r/trade_deal/?cols=name&sort=-name&stage=new"))
-    assert "/r/trade_deal/export.csv?" in page
+    link = re.search(r'<a class="button" href="(/r/trade_deal/export\?[^"]+)">Export CSV</a>', page).group(1)
+    rows = list(csv.reader(io.StringIO(_text(client.get(link.replace("&amp;", "&"))).lstrip("\ufeff"))))
+    assert rows == [["Name"], ["Uno"], ["Tres"], ["Dos"]]
 
 
 def test_a_cell_is_edited_in_place(trade_app, client_as, make_record):

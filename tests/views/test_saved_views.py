@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from trato import db
 from trato.roles.models import Team
-from trato.views.saved_model import SavedView
+from trato.saved_views import SavedView
 
 
 def _text(response) -> str:

@@ -132,6 +132,8 @@ class FieldType(ABC):
 
     def dump(self, field: Field, value: Any) -> Any:
         """`value` as JSON (what the API returns and the audit history keeps)."""
+        if value is None:
+            return None
         return field.value_field.serialize("value", {"value": value})
 
     def filter_value(self, field: Field, op: str, raw: Any) -> Any:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Union
 
-from flask import has_request_context
+from flask import has_app_context
 from flask_babel import get_locale
 
 if TYPE_CHECKING:
@@ -20,8 +20,8 @@ Label = Union[str, Mapping[str, str], Any]
 
 
 def language() -> str:
-    """The language of the current request, English outside one."""
-    if not has_request_context():
+    """The current language: the request's, or the one a job chose with `force_locale`; English outside an app."""
+    if not has_app_context():
         return "en"
     locale = get_locale()
     return locale.language if locale else "en"

@@ -32,6 +32,10 @@ class AuditEntry(Base):
 
 
 def write(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Add audit rows (dicts of AuditEntry's columns) in one statement."""
+    """Add audit rows (dicts of AuditEntry's columns) in one statement.
+
+    A Core insert, so that the driver gets one executemany; the ORM's bulk
+    insert sent a statement per row here.
+    """
     if entries:
-        session.execute(insert(AuditEntry), entries)
+        session.execute(AuditEntry.__table__.insert(), entries)

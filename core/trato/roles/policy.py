@@ -106,6 +106,23 @@ def grants_of(user: Any) -> Grants:
     return cache[user.id]
 
 
+def _team_exists(team_id: int) -> bool:
+    """Whether the team exists, asked of the database once per session and team rather than once per record.
+
+    The identity map holds objects weakly: without the reference kept in
+    `session.info`, a bulk write of N records would select the team N times.
+    After a commit the kept team is expired, so `get` checks it again.
+    """
+    session = db.session()
+    known: dict[int, Team] = session.info.setdefault("trato_known_teams", {})
+    team = session.get(Team, team_id)
+    if team is None:
+        known.pop(team_id, None)
+        return False
+    known[team_id] = team
+    return True
+
+
 def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "id", None) is not None
 
@@ -180,7 +197,7 @@ class RolePolicy:
     def assignment_errors(self, user: Any, entity: Entity, values: Mapping[str, Any]) -> dict[str, str]:
         errors: dict[str, str] = {}
         team = values.get("team_id")
-        if "team_id" in values and team is not None and db.session().get(Team, team) is None:
+        if "team_id" in values and team is not None and not _team_exists(team):
             errors["team_id"] = _("There is no team with the id %(id)s.", id=team)
         if user is None or not _signed_in(user):
             return errors

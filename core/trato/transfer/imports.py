@@ -114,7 +114,7 @@ def _batches(rows: Iterable[tuple[int, list[str]]]) -> Iterator[list[tuple[int, 
 def _write(reader: Reader, rows: list[Row]) -> tuple[list[tuple[Row, Any]], list[tuple[Row, Any]]]:
     creates = [r for r in rows if r.ok and r.record is None]
     updates = [r for r in rows if r.ok and r.record is not None]
-    return saving.create(reader, reader.entity, creates), saving.update(reader, reader.entity, updates)
+    return saving.create(reader, creates), saving.update(reader, updates)
 
 
 def _links(imp: Import, reader: Reader, created: list[tuple[Row, Any]], updated: list[tuple[Row, Any]]

@@ -12,14 +12,13 @@ from typing import Any
 
 from .. import records
 from ..access import PermissionRefused
-from ..entities import Entity
 from ..records import Change, RecordData, RecordError, RecordNotFound, StaleRecord, ValidationFailed
 from .rows import Reader, Row
 
 ATTEMPTS = 4  # schema, references, uniqueness: each may name more rows
 
 
-def _values(reader: Reader, row: Row, creating: bool) -> dict[str, Any]:
+def _values(row: Row, creating: bool) -> dict[str, Any]:
     values = {name: value for name, value in row.values.items() if name != "id"}
     if creating:  # an empty cell lets the field's default apply
         return {name: value for name, value in values.items() if value is not None}
@@ -64,17 +63,17 @@ def _save(reader: Reader, rows: list[Row], call: Callable[[list[Row]], list[Reco
     return saved
 
 
-def create(reader: Reader, entity: Entity, rows: list[Row]) -> list[tuple[Row, RecordData]]:
+def create(reader: Reader, rows: list[Row]) -> list[tuple[Row, RecordData]]:
     """Create a record from each row; (row, record) for those saved."""
     return _save(reader, rows,
-                 lambda some: records.bulk_create(entity, [_values(reader, r, True) for r in some], user=reader.user),
+                 lambda some: records.bulk_create(reader.entity, [_values(r, True) for r in some], user=reader.user),
                  lambda index, _row: index)
 
 
-def update(reader: Reader, entity: Entity, rows: list[Row]) -> list[tuple[Row, RecordData]]:
+def update(reader: Reader, rows: list[Row]) -> list[tuple[Row, RecordData]]:
     """Update each row's record, refused if it moved on since it was read; (row, record after) for those saved."""
     def call(some: list[Row]) -> list[RecordData]:
-        changes = [Change(r.record.id, _values(reader, r, False), r.record.version) for r in some if r.record]
-        return records.bulk_update(entity, changes, user=reader.user)
+        changes = [Change(r.record.id, _values(r, False), r.record.version) for r in some if r.record]
+        return records.bulk_update(reader.entity, changes, user=reader.user)
 
     return _save(reader, rows, call, lambda _index, row: row.record.id if row.record else None)

@@ -1,5 +1,4 @@
-"""Mass actions on the selected rows of a list (update a field, assign an owner, move to the recycle bin,
-export) and the export of a whole filtered list.
+"""Mass actions on the selected rows of a list: update a field, assign an owner, move to the recycle bin, export.
 
 Each action is one call of the record service, so it is all or nothing: if
 one record is refused, none is changed, and the page says which and why.
@@ -8,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy import select
@@ -22,8 +21,6 @@ from ..fields import Field, FieldValueError, localize
 from ..i18n import _
 from ..models import User
 from ..records import Change, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
-from ..transfer.errors import TransferError
-from ..transfer.export import export_csv
 from .inline import editable_fields
 from .inputs import signed_in, submitted
 from .listing import ListState
@@ -113,9 +110,11 @@ def mass(entity: str) -> Any:
     if not ids:
         flash(_("Select at least one record first."), "error")
         return _back(e)
-    if action == "export":
-        state = ListState.read(e, MultiDict(parse_qsl(request.form.get("back", ""))), _visible(e))
-        return _csv(e, {"id__in": ids}, None, state.sort, list(state.columns))
+    if action == "export":  # the export of the list (trato.transfer's page), narrowed to the selection
+        visible = {f.name: f for f in visible_fields(e, signed_in())}
+        state = ListState.read(e, MultiDict(parse_qsl(request.form.get("back", ""))), visible)
+        query = urlencode({"cols": ",".join(state.columns), "sort": state.sort, "id__in": ",".join(map(str, ids))})
+        return redirect(f"{url_for('transfer.export_list', entity=e.name)}?{query}")
     try:
         flash(_run(e, action, ids), "success")
     except ValidationFailed as exc:
@@ -123,31 +122,3 @@ def mass(entity: str) -> Any:
     except (SaveRefused, StaleRecord, RecordNotFound, FieldValueError, access.PermissionRefused) as exc:
         flash(_("Nothing was changed: %(errors)s", errors=str(exc)), "error")
     return _back(e)
-
-
-def _visible(entity: Entity) -> dict[str, Field]:
-    return {f.name: f for f in visible_fields(entity, signed_in())}
-
-
-def _csv(entity: Entity, filters: Any, search: str | None, sort: str, columns: list[str]) -> Any:
-    try:
-        stream = export_csv(entity, user=signed_in(), filters=filters, search=search, sort=sort, columns=columns)
-    except (TransferError, records.QueryError) as exc:
-        abort(400, str(exc))
-    except access.PermissionRefused as exc:
-        abort(403, str(exc))
-    headers = {"Content-Disposition": f'attachment; filename="{entity.name}.csv"'}
-    return Response(stream_with_context(iter(stream)), mimetype="text/csv", headers=headers)
-
-
-@bp.get("/<entity>/export.csv")
-@login_required
-def export(entity: str) -> Any:
-    """The list as its URL states it (filters, search, sort, columns), as CSV."""
-    e = _entity(entity)
-    state = ListState.read(e, request.args, _visible(e))
-    try:
-        node = state.node()
-    except records.QueryError as exc:
-        abort(400, str(exc))
-    return _csv(e, node, state.q or None, state.sort, list(state.columns))

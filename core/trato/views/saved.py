@@ -25,7 +25,7 @@ from ..roles.membership import team_ids_of
 from ..roles.models import Team
 from .inputs import signed_in
 from .pages import _entity, bp
-from .saved_model import KINDS, SHARING, DefaultView, SavedView
+from ..saved_views import KINDS, SHARING, DefaultView, SavedView
 
 NAME_LENGTH = 200
 ENDPOINTS = {"list": "records.listing", "kanban": "records.kanban", "calendar": "records.calendar"}

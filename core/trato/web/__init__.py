@@ -67,6 +67,7 @@ def register_core_views(app: Flask) -> None:
     from .. import views
     from ..activity import setup as activity
     from ..search import page as search_page
+    from ..views import transfer_pages
     from ..api import bp as api
     from ..api import docs as api_docs
     from . import (  # noqa: F401  (admin_* add to admin)
@@ -81,6 +82,7 @@ def register_core_views(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(transfer_pages.bp)
     activity.register(app)
     app.register_blueprint(search_page.bp)
     app.add_template_filter(localize, "localize")

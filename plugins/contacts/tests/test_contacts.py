@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -113,7 +114,7 @@ def test_account_page_is_a_360_view(make_app, plugins, client_as):
                                             "job_title": "Sales manager"}, user=None)
     page = client.get(f"/r/contacts_account/{account.id}").text
     related = page.split('data-slot="detail-panels"')[0]
-    assert f'href="/r/contacts_contact/' in related and ">Uriarte</a>" in related
+    assert 'href="/r/contacts_contact/' in related and ">Uriarte</a>" in related
     assert f'href="/r/contacts_account/{branch.id}">Nortech Norte</a>' in related  # subsidiaries
     tree = page.split('class="tree contacts-tree"')[1].split("</section>")[0]
     assert tree.index("Grupo Ruiz") < tree.index("Nortech Software") < tree.index("Nortech Norte")
@@ -151,17 +152,27 @@ def test_a_disabled_plugin_is_hidden(make_app, client_as):
     assert 'href="/r/contacts_account/"' not in client.get("/").text
 
 
-def test_demo_data_loads_in_both_languages(contacts_app, client_as):
+@pytest.mark.parametrize(("locale", "title", "consent"), [("es", "Director técnico", "Acepto recibir"),
+                                                          ("en", "Chief technology officer", "I agree to receive")])
+def test_demo_data_loads_in_both_languages(contacts_app, client_as, locale, title, consent):
     from trato import session
 
     with contacts_app.app_context():
-        hooks.demo_data(session=session(), locale="es")
+        hooks.demo_data(session=session(), locale=locale)
         session().commit()
         accounts = records.query("contacts_account", user=None).count().value
-        people = records.query("contacts_contact", user=None).where({"job_title": "Director técnico"}).count().value
-    assert (accounts, people) == (len(demo.ACCOUNTS), 1)
-    page = client_as("read_only").get("/r/contacts_account/?q=ruiz").text
+        people = records.query("contacts_contact", user=None).where({"job_title": title}).count().value
+        consenting = records.query("contacts_contact", user=None).where({"marketing_consent": "true"}).page(limit=1)
+        lyon = records.query("contacts_account", user=None).where({"shipping_city": "Lyon"}).count().value
+    assert (accounts, people, lyon) == (len(demo.ACCOUNTS), 1, 1)
+    assert consenting.items[0]["consent_text"].startswith(consent)
+    client = client_as("read_only")
+    page = client.get("/r/contacts_account/?q=ruiz").text
     assert "Grupo Ruiz" in page and "Talleres Hermanos Ruiz" in page
+    with contacts_app.app_context():
+        nerea = records.query("contacts_contact", user=None).where({"email": "nerea@nortech.example.com"}) \
+            .order_by("id").page(limit=2).items
+    assert "Likely duplicates" in client.get(f"/r/contacts_contact/{nerea[0].id}").text and len(nerea) == 2
 
 
 def test_demo_tax_ids_are_valid():
@@ -179,3 +190,29 @@ def test_every_string_has_a_spanish_translation():
         catalogue = {m.id if isinstance(m.id, str) else m.id[0]: m for m in read_po(po) if m.id}
     missing = sorted(msgid for msgid in found if msgid not in catalogue or not catalogue[msgid].string)
     assert not missing, f"strings without Spanish: {missing}"
+
+
+def test_the_migrations_match_the_models(contacts_app):
+    """k001..k003 make the tables, columns and indexes that models.py describes."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from trato import Base, engine
+    from trato.migrate import include_object
+
+    with contacts_app.app_context(), engine().connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": include_object,
+                                                        "target_metadata": Base.metadata})
+        diffs = compare_metadata(context, Base.metadata)
+    assert [d for d in diffs if table_of(d).startswith("contacts_")] == []
+
+
+def table_of(diff) -> str:
+    """The table an Alembic difference is about (other installed plugins' tables are not ours to check)."""
+    first = diff[0] if isinstance(diff, list) else diff
+    kind, subject = first[0], first[1]
+    if kind.endswith("_table"):
+        return subject.name
+    if kind.endswith("_index") or kind.endswith("_constraint"):
+        return subject.table.name
+    return first[2]  # add_column/remove_column/modify_*: (kind, schema, table, ...)

@@ -90,6 +90,8 @@ CONTACTS: list[tuple[Any, ...]] = [
      date(1990, 2, 11), True),
     ("David", "Thompson", None, None, "d.thompson@mail.example.com", "+44 7700 900123", "Málaga", "ES", "en",
      None, False),
+    # Entered twice, as happens: the contact pages show them as likely duplicates, ready to merge.
+    ("Nerea", "Uriarte", 7, "sales", "nerea@nortech.example.com", None, "Getxo", "ES", "en", None, False),
 ]
 
 TITLES = {
@@ -105,6 +107,29 @@ TITLES = {
            "projects": "Responsable de proyectos", "cto": "Director técnico", "sales": "Responsable comercial"},
 }
 CONSENT_SOURCE = {"en": "Newsletter sign-up form on the website", "es": "Formulario de suscripción de la web"}
+CONSENT_TEXT = {
+    "en": "I agree to receive the monthly newsletter and offers by email. I can unsubscribe at any time with the "
+          "link at the end of each message.",
+    "es": "Acepto recibir por correo electrónico el boletín mensual y ofertas. Puedo darme de baja en cualquier "
+          "momento con el enlace al final de cada mensaje.",
+}
+# Where some accounts receive goods, when not at their billing address: index into ACCOUNTS → street, city,
+# postcode, country.
+SHIPPING = {
+    1: ("Polígono Industrial Malpica, calle E 14", "Zaragoza", "50016", "ES"),
+    2: ("Carretera de Haro km 3", "Haro", "26200", "ES"),
+    5: ("Centro de Transportes, nave 7", "Murcia", "30169", "ES"),
+    8: ("12 rue de la Charité", "Lyon", "69002", "FR"),
+}
+# Second details of some people, by index into CONTACTS: mobile phone, other email, street, postcode.
+EXTRA = {
+    0: ("+34 629 410 332", None, "Paseo de la Independencia 21", "50001"),
+    4: ("+34 659 870 114", "carmen.saenz@correo.example.es", None, None),
+    14: ("+34 688 201 745", None, "Calle Ercilla 8", "48009"),
+    16: ("+33 6 12 34 56 78", "claire.lefevre@mail.example.fr", None, None),
+    23: (None, None, "Calle Feria 40", "41003"),
+    24: (None, "david.thompson@correo.example.es", "Calle Larios 5", "29005"),
+}
 CONSENT_DATE = date(2025, 3, 1)
 
 
@@ -118,17 +143,24 @@ def load(session: Session, locale: str) -> None:
     """Add the demo accounts and contacts to `session` (the core commits them with every plugin's)."""
     language = locale if locale in TITLES else "en"
     accounts: list[Account] = []
-    for name, legal, tax_id, industry, website, phone, city, postcode, country, parent in ACCOUNTS:
+    for index, (name, legal, tax_id, industry, website, phone, city, postcode, country, parent) in enumerate(ACCOUNTS):
+        ship_street, ship_city, ship_postcode, ship_country = SHIPPING.get(index, (None, None, None, None))
         account = stamped(Account, name=name, legal_name=legal, tax_id=tax_id, industry=industry, website=website,
                           phone=phone, email=None, billing_city=city, billing_postcode=postcode,
-                          billing_country=country, parent_id=accounts[parent].id if parent is not None else None)
+                          billing_country=country, shipping_street=ship_street, shipping_city=ship_city,
+                          shipping_postcode=ship_postcode, shipping_country=ship_country,
+                          parent_id=accounts[parent].id if parent is not None else None)
         session.add(account)
         session.flush()  # the id, for subsidiaries and contacts
         accounts.append(account)
-    for first, last, account, title, email, phone, city, country, lang, birthday, consent in CONTACTS:
+    for index, (first, last, account, title, email, phone, city, country, lang, birthday, consent) in \
+            enumerate(CONTACTS):
+        mobile, email2, street, postcode = EXTRA.get(index, (None, None, None, None))
         session.add(stamped(
             Contact, first_name=first, last_name=last, account_id=accounts[account].id if account is not None else None,
-            job_title=TITLES[language][title] if title else None, email=email, phone=phone, city=city,
-            country=country, language=lang, birthday=birthday, marketing_consent=consent,
-            consent_date=CONSENT_DATE if consent else None, consent_source=CONSENT_SOURCE[language] if consent else None,
+            job_title=TITLES[language][title] if title else None, email=email, email2=email2, phone=phone,
+            mobile=mobile, street=street, city=city, postcode=postcode, country=country, language=lang,
+            birthday=birthday, marketing_consent=consent, consent_date=CONSENT_DATE if consent else None,
+            consent_source=CONSENT_SOURCE[language] if consent else None,
+            consent_text=CONSENT_TEXT[language] if consent else None,
         ))

@@ -19,6 +19,8 @@ from trato import RecordData, records
 
 from .models import Account, Contact
 
+# The fields that make two records look alike; the others (a job title, a note) do not matter here.
+IDENTIFYING = ("first_name", "last_name", "email", "email2", "phone", "mobile", "account_id", "name", "tax_id")
 PHONE_DIGITS = 9
 CANDIDATES = 20
 PHONE_PUNCTUATION = (" ", "-", ".", "(", ")", "/", "+")

@@ -1,10 +1,10 @@
 """The duplicate warning of the new-record form: the first save names the likely duplicates, the second one saves.
 
 The record service's `before_save` hook can only refuse a save, so the
-warning is a refusal that the same person can overrule by saving the same
-values again: the first refusal remembers (in the signed session) which
-values it warned about and which records it named, and lets an identical
-second save through. Only the generic form at /r/<entity>/new is warned;
+warning is a refusal that the same person can overrule by saving again:
+the first refusal remembers (in the signed session) the identifying values
+(names, emails, phones, account, tax id) it warned about and the records it
+named, and lets a second save with the same ones through. Only the generic form at /r/<entity>/new is warned;
 the API, imports and other plugins create without a warning (API clients
 ask /contacts/duplicates first).
 """
@@ -35,7 +35,8 @@ def reasons_of(candidate: duplicates.Candidate) -> str:
 
 
 def _fingerprint(entity: str, values: Mapping[str, Any], ids: list[int]) -> str:
-    shown = {k: str(v) for k, v in sorted(values.items()) if v not in (None, "")}
+    """What the warning was about: the values that make a duplicate, and the records named."""
+    shown = {k: str(values[k]) for k in duplicates.IDENTIFYING if values.get(k) not in (None, "")}
     return hashlib.sha256(json.dumps([entity, shown, ids]).encode()).hexdigest()
 
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 VERSIONS = ("2.1", "3.0", "4.0")
 FOLD_AT = 75  # octets per physical line, CRLF excluded (RFC 6350 3.2)
+YEARLESS = re.compile(r"^--\d{2}-?\d{2}$")  # 4.0's birthday without a year ("--0412"): read as no birthday
 NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)$")  # an optional group ("item1.") and the property
 
 
@@ -172,16 +173,18 @@ def parse(content: str) -> tuple[list[Card], list[Problem]]:
         if not line.strip():
             continue
         prop = _prop(number, line)
+        begins = not isinstance(prop, str) and prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD"
+        if card is None and not begins:
+            problems.append(Problem(0, number, _("this line is outside any BEGIN:VCARD … END:VCARD.")))
+            continue
         if isinstance(prop, str):
             problems.append(Problem(card.number if card else 0, number, prop))
             continue
-        if prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD":
+        if begins:
             if card is not None:
                 problems.append(Problem(card.number, number, _("the card has no END:VCARD before the next card.")))
             card = Card(len(cards) + 1, number)
             cards.append(card)
-        elif card is None:
-            problems.append(Problem(0, number, _("this line is outside any BEGIN:VCARD … END:VCARD.")))
         elif prop.name == "END" and prop.value.strip().upper() == "VCARD":
             problems += _check(card)
             card = None
@@ -190,6 +193,7 @@ def parse(content: str) -> tuple[list[Card], list[Problem]]:
     if card is not None:
         problems.append(Problem(card.number, card.line, _("the card has no END:VCARD: the file stops in the middle "
                                                           "of it.")))
+        problems += _check(card)
     if not cards and not problems:
         problems.append(Problem(0, 1, _("the file holds no vCard (no BEGIN:VCARD).")))
     return cards, problems
@@ -204,7 +208,7 @@ def _check(card: Card) -> list[Problem]:
     if not text(card.first("FN")) and not any(components(card.first("N") or Prop("N", {}, "", 0))):
         problems.append(Problem(card.number, card.line, _("the card has no name (N or FN).")))
     for prop in card.all("BDAY"):
-        if birthday(prop) is None and prop.value.strip():
+        if birthday(prop) is None and not YEARLESS.match(prop.value.strip()) and prop.value.strip():
             problems.append(Problem(card.number, prop.line,
                                     _("the birthday “%(value)s” is not a date.", value=prop.value.strip())))
     return problems

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape as html_escape
 from sqlalchemy import insert
 
 from trato import Base, RecordData, ValidationFailed, records
+from trato.fields import localize
 from trato import session as db_session
 
 from .duplicates import folded
@@ -139,12 +141,15 @@ def import_file(content: str, user: Any) -> Imported:
 
 
 def _messages(fields: Any) -> Iterable[str]:
+    """A row's validation errors as "Label: message" lines."""
     if not isinstance(fields, dict):
         yield str(fields)
         return
+    entity = current_app.extensions["trato"].entities.get(ENTITY)
     for name, messages in fields.items():
+        label = localize(entity.fields[name].label) if name in entity.fields else name
         for message in messages if isinstance(messages, list) else [messages]:
-            yield f"{name}: {message}"
+            yield f"{label}: {message}"
 
 
 def _country_name(code: str | None) -> str:

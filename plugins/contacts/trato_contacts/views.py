@@ -18,7 +18,7 @@ from werkzeug.exceptions import Forbidden
 
 from trato import PermissionRefused, QueryError, RecordNotFound, StaleRecord, ValidationFailed, access, records
 from trato.tokens import authenticate_bearer
-from trato.views import Presenter
+from trato.views import ListState, Presenter, visible_fields
 
 from . import duplicates, merge, personal_data, vcard_contacts
 from .form_warning import reasons_of
@@ -28,7 +28,6 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts", template_folder="te
 CONTACTS, ACCOUNTS = Contact.__tablename__, Account.__tablename__
 EXPORT_LIMIT = 500
 MAX_UPLOAD = 5 * 1024 * 1024
-LOOKUP_FIELDS = ("first_name", "last_name", "email", "email2", "phone", "mobile", "account_id", "name", "tax_id")
 
 
 @bp.errorhandler(PermissionRefused)
@@ -75,7 +74,8 @@ def lookup() -> Any:
                    "detail": _("entity must be contacts_contact or contacts_account."),
                    "errors": {"entity": [_("Unknown entity.")]}}
         return Response(json.dumps(problem), 400, mimetype="application/problem+json")
-    values: dict[str, Any] = {k: request.args[k].strip() for k in LOOKUP_FIELDS if request.args.get(k, "").strip()}
+    values: dict[str, Any] = {k: request.args[k].strip() for k in duplicates.IDENTIFYING
+                              if request.args.get(k, "").strip()}
     if "account_id" in values:
         values["account_id"] = int(values["account_id"]) if values["account_id"].isdigit() else None
     exclude = request.args.get("id", type=int)
@@ -173,15 +173,17 @@ def vcard_one(record_id: int) -> Response:
 @bp.get("/contacts.vcf")
 @login_required
 def vcard_list() -> Response:
-    """The contacts of a list, filtered as the list's URL is (`field__op=value`, `q`), up to 500, as one file."""
-    filters = [(k, v) for k, v in request.args.items(multi=True) if k not in ("q", "version", "sort")]
+    """The contacts of a list page's URL (its filters, search and sort, read as the list reads them), up to 500."""
+    entity = current_app.extensions["trato"].entities.get(CONTACTS)
+    args = request.args.copy()
+    args.poplist("version")  # the vCard version asked for, not a filter on the records' version
+    state = ListState.read(entity, args, {f.name: f for f in visible_fields(entity, current_user)})
     query = records.query(CONTACTS, user=current_user)
     try:
-        if filters:
-            query = query.where(filters)
-        if request.args.get("q"):
-            query = query.search(request.args["q"])
-        page = query.order_by(request.args.get("sort") or "last_name").page(limit=EXPORT_LIMIT)
+        query = query.where(state.node())
+        if state.q:
+            query = query.search(state.q)
+        page = query.order_by(state.sort).page(limit=EXPORT_LIMIT)
     except QueryError as exc:
         abort(400, str(exc))
     shown = [access.without_hidden(current_user, CONTACTS, c) for c in page.items]

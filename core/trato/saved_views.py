@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
-from ..models import utcnow
+from .db import Base
+from .models import utcnow
 
 KINDS = ("list", "kanban", "calendar")
 # Who besides the owner sees a view: nobody, the users of a role, the members of a team, everyone.
