@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner, Result
 from flask import Flask, render_template_string
 from flask_login import login_user
@@ -57,6 +57,19 @@ def test_every_string_is_translated(project: Project) -> None:
         f"(`trato i18n extract` and `update` first to add new strings to {project.translations}):\n"
         + "\n".join(missing)
     )
+
+
+@pytest.mark.parametrize("project", PROJECTS[1:], ids=[p.name for p in PROJECTS[1:]])
+def test_a_plugin_never_translates_a_core_string_differently(project: Project) -> None:
+    """Catalogues are merged, so a plugin's "Progress" → "Avance" would change the core's pages as well."""
+    def entries(path: Path) -> dict[str, Any]:
+        with path.open("rb") as handle:
+            return {m.id: m.string for m in read_po(handle) if m.id and m.string}
+
+    core = entries(PROJECTS[0].po_path("es"))
+    clashes = {msgid: (core[msgid], text) for msgid, text in entries(project.po_path("es")).items()
+               if msgid in core and core[msgid] != text}
+    assert not clashes, f"translate these as the core does, or word them differently: {clashes}"
 
 
 def test_extraction_finds_python_and_template_strings() -> None:

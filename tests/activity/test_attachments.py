@@ -6,8 +6,9 @@ import io
 from trato_trade import plugin as trade_plugin
 
 from trato import db, records
-from trato.activity import cleanup
+from trato.activity import cleanup, storage
 from trato.activity.models import Attachment, Note, Tag
+from trato.records.purge import purge_record
 from trato.testing import signed_in_client
 
 from .conftest import HX, rows, text
@@ -112,9 +113,21 @@ def test_purging_a_record_forgets_what_hung_on_it(trade_app, as_ana, account):
     _upload(as_ana, account.id, "offer.pdf", PDF)
     as_ana.post(f"/r/trade_account/{account.id}/notes", data={"body": "bye"})
     as_ana.post(f"/r/trade_account/{account.id}/tags", data={"tag": "old"})
+    [stored] = rows(trade_app, Attachment)
+    path = trade_app.extensions["trato"].settings.instance_path / "uploads" / stored.storage_key[:2] / stored.storage_key
+    with trade_app.app_context():
+        records.delete("trade_account", account.id, user=None)
+        purge_record("trade_account", account.id, user=None)
+    assert rows(trade_app, Attachment) == [] and rows(trade_app, Note) == [] and rows(trade_app, Tag) == []
+    assert not path.exists()  # removed once the purge committed
+
+
+def test_a_purge_that_fails_keeps_the_files(trade_app, as_ana, account):
+    _upload(as_ana, account.id, "offer.pdf", PDF)
     with trade_app.app_context():
         session = db.session()
         files = cleanup.forget(session, "trade_account", [account.id])
-        session.commit()
-    assert len(files) == 1 and files[0].is_file()  # the caller removes them once its transaction committed
-    assert rows(trade_app, Attachment) == [] and rows(trade_app, Note) == [] and rows(trade_app, Tag) == []
+        storage.remove_after_commit(session, files)
+        session.rollback()
+    assert len(files) == 1 and files[0].is_file()
+    assert len(rows(trade_app, Attachment)) == 1

@@ -83,3 +83,12 @@ def test_hook_after_delete(ctx, ana, events):
     assert [d.id for d in records.query("trade_deal", user=ana, deleted=True).page().items] == [deal.id]
     records.restore("trade_deal", deal.id, user=ana)
     assert events[-1] == ("deleted", "trade_deal", deal.id, 2)  # restoring calls no hook
+
+
+def test_hook_records_purged(ctx, ana, events):
+    from trato.records.purge import purge_record
+
+    deal = records.create("trade_deal", {"name": "Gone for good"}, user=ana)
+    records.delete("trade_deal", deal.id, user=ana, version=deal.version)
+    purge_record("trade_deal", deal.id, user=None)
+    assert events[-1] == ("purged", "trade_deal", (deal.id,))

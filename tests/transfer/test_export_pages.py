@@ -34,7 +34,8 @@ def listed(page: str) -> list[str]:
 def contacts(app, admin):
     """Four contacts of a custom entity; three have two seats or more."""
     with app.app_context():
-        create_entity(EntitySpec("contact", {"en": "Contact", "es": "Contacto"}, {"en": "Contacts", "es": "Contactos"}, [
+        create_entity(EntitySpec("contact", {"en": "Contact", "es": "Contacto"},
+                                 {"en": "Contacts", "es": "Contactos"}, [
             FieldSpec("name", "text", {"en": "Name", "es": "Nombre"}, required=True),
             FieldSpec("email", "email", {"en": "Email", "es": "Correo electrónico"}),
             FieldSpec("seats", "integer", {"en": "Seats", "es": "Plazas"}, filterable=True)],

@@ -1,4 +1,4 @@
-"""The import wizard in the browser's place (the Flask test client): upload, map, preview, run, result, history, undo."""
+"""The import wizard through the Flask test client: upload, map, preview, run, result, history, undo, resume."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,4 @@
-"""Forgetting what hung on records that are purged for good (the recycle bin's purge calls this)."""
+"""Forgetting what hung on records that are purged for good (through the `records_purged` hook)."""
 from __future__ import annotations
 
 from collections.abc import Sequence

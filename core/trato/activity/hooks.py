@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from ..hooks import hookimpl
 from ..i18n import _l
 from ..records import RecordData
 from ..ui import Fragment, NavItem
-from . import followers
+from . import cleanup, followers, storage
 from .activities import agenda
 
 NAME = "core.activity"
@@ -25,6 +27,12 @@ def after_save(entity: str, record: RecordData, previous: RecordData | None, use
 @hookimpl
 def after_delete(entity: str, record: RecordData, user: Any) -> None:
     followers.record_deleted(entity, record, user)
+
+
+@hookimpl
+def records_purged(entity: str, ids: list[int], session: Session) -> None:
+    """The notes, activities, attachments, tags and followers of purged records go with them."""
+    storage.remove_after_commit(session, cleanup.forget(session, entity, ids))
 
 
 @hookimpl

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..i18n import _
@@ -172,3 +173,15 @@ def delete(attachment: Attachment, user: Any) -> None:
     session.delete(attachment)
     session.commit()
     target.unlink(missing_ok=True)
+
+
+def remove_after_commit(session: Session, paths: list[Path]) -> None:
+    """Delete these stored files once `session` commits (a rollback keeps them, with the rows naming them)."""
+    if not paths:
+        return
+
+    def remove(_session: Session) -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    event.listen(session, "after_commit", remove, once=True)

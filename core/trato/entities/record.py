@@ -67,7 +67,7 @@ class EntityInfo:
     title: str | None = None
     search: tuple[str, ...] = ()
     list_columns: tuple[str, ...] = ()
-    # Pages the plugin serves itself instead of the generic ones: {"detail": "contacts.account"}; the
+    # Pages the plugin serves itself instead of the generic ones: {"detail": "inventory.item"}; the
     # endpoint takes `record_id` (a "list" endpoint takes nothing). Links everywhere then lead there.
     pages: Mapping[str, str] = dataclass_field(default_factory=dict)
 

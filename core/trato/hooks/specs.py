@@ -285,3 +285,22 @@ def after_delete(entity: str, record: RecordData, user: Any) -> None:
             if entity == "contacts_account":
                 log.info("account %s deleted by %s", record.id, user)
     """
+
+
+@hookspec
+def records_purged(entity: str, ids: list[int], session: Session) -> None:
+    """Forget what the plugin keeps about records removed for good from the recycle bin.
+
+    Called inside the purge's transaction, after the rows are gone and
+    before the commit; raising undoes the purge. `ids` are the removed
+    records of `entity`; write through `session`, the purge's own, so that
+    rows the plugin keeps per record (comments, scores, links) go with the
+    records or not at all. The core's notes, activities and attachments
+    are forgotten the same way.
+
+    Example::
+
+        @hookimpl
+        def records_purged(entity, ids, session):
+            session.execute(delete(Comment).where(Comment.entity == entity, Comment.record_id.in_(ids)))
+    """

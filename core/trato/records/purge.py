@@ -23,7 +23,7 @@ from ..entities import Entity
 from ..i18n import _
 from ..models import utcnow
 from . import audit
-from .common import entity_of, user_id
+from .common import entity_of, hook, user_id
 from .errors import RecordError, RecordNotFound
 from .restorable import relation_fields
 
@@ -61,6 +61,9 @@ def _remove(session: Session, entity: Entity, ids: Sequence[int], user: Any) -> 
     entries = _clear_references(session, entity, ids, uid, now)
     gone = session.scalars(delete(table).where(table.c.id.in_(ids), table.c.deleted_at.is_not(None))
                            .returning(table.c.id)).all()
+    purged = hook("records_purged")
+    if purged and gone:
+        purged(entity=entity.name, ids=list(gone), session=session)
     entries += [{"action": audit.PURGE, "entity": entity.name, "record_id": rid, "user_id": uid, "at": now,
                  "changes": {}} for rid in gone]
     audit.write(session, entries)

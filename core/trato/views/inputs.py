@@ -86,8 +86,8 @@ def as_text(f: Field, value: Any) -> str:
         return ""
     if isinstance(value, Money):
         return str(value.amount)
-    if isinstance(value, datetime):
-        return value.astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, datetime):  # to the second, so that a save that leaves it alone keeps it
+        return value.astimezone(get_timezone()).replace(tzinfo=None).isoformat(timespec="seconds")
     return f.type.format(f, value)
 
 

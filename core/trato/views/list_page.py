@@ -12,6 +12,7 @@ from flask import redirect, request, url_for
 from flask_login import login_required
 
 from .. import access
+from ..activity.tags import in_use as tags_in_use
 from ..records import QueryError
 from . import saved
 from .inline import editable_fields
@@ -67,5 +68,6 @@ def listing(entity: str) -> Any:
                    editable=editable_fields(e, user) if can_edit else set(),
                    mass_fields=mass_fields(e, user) if can_edit else [],
                    owners=owner_choices() if can_edit else [], menu=saved.menu(e, "list", request.args),
-                   has_selects=bool(select_fields(visible)), has_dates=bool(date_fields(visible)))
+                   has_selects=bool(select_fields(visible)), has_dates=bool(date_fields(visible)),
+                   tags=tags_in_use(e.name))
     return _fragment_or_page("records/list.html", 400 if error else 200, **context)

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from .. import records
+from ..activity.tags import tag_filter
 from ..entities import Entity
 from ..fields import Field, localize
 from ..i18n import _, _l
 from ..records import Condition, Group, QueryError, RecordQuery
 
 # Parameters that are not filters: the list's own, and the settings of the kanban and calendar pages.
-RESERVED = frozenset({"q", "sort", "cols", "col", "cursor", "limit", "filter", "view",
+RESERVED = frozenset({"q", "sort", "cols", "col", "cursor", "limit", "filter", "view", "tag",
                       "by", "sum", "cards", "field", "month", "week", "value"})
 PAGE_SIZE = 50
 
@@ -83,6 +84,7 @@ class ListState:
     cursor: str | None
     tree: Any = None  # the `filter` parameter, as parsed JSON
     tree_error: str | None = None
+    tag: str = ""  # records carrying this tag (tags are kept beside records, not in a column)
 
     @classmethod
     def read(cls, entity: Entity, args: MultiDict[str, str], visible: Mapping[str, Field]) -> ListState:
@@ -101,7 +103,7 @@ class ListState:
             except ValueError:
                 tree_error = _("The filter parameter is not valid JSON.")
         return cls(args.get("q", "").strip(), args.get("sort", "").strip() or default_sort(entity), cols,
-                   tuple(filters), args.get("cursor") or None, tree, tree_error)
+                   tuple(filters), args.get("cursor") or None, tree, tree_error, args.get("tag", "").strip())
 
     @property
     def tree_node(self) -> records.Condition | records.Group | None:
@@ -147,7 +149,8 @@ class ListState:
         """This state's URL parameters with some changed (None drops one) and, optionally, a filter removed."""
         tree = json.dumps(self.tree, ensure_ascii=False) if self.tree is not None else None
         pairs = [(k, changes.pop(k, v)) for k, v in (("q", self.q), ("sort", self.sort),
-                                                      ("cols", ",".join(self.columns)), ("filter", tree))]
+                                                      ("cols", ",".join(self.columns)), ("filter", tree),
+                                                      ("tag", self.tag))]
         pairs += list(changes.items())
         pairs += [(f.key, f.value) for i, f in enumerate(self.filters) if i != drop_filter]
         return [(k, v) for k, v in pairs if v not in (None, "")]
@@ -173,6 +176,8 @@ class ListState:
         if hidden:
             raise QueryError(_("Unknown filter field %(field)r.", field=sorted(hidden)[0]), sorted(hidden)[0])
         query = records.query(entity, user=user).where(self.node())
+        if self.tag:
+            query = replace(query, conditions=(*query.conditions, tag_filter(entity, self.tag)))
         if self.q:
             query = query.search(self.q)
         return query.order_by(self.sort)

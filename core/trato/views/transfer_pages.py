@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, session,
                    stream_with_context, url_for)
@@ -59,7 +59,7 @@ def transfer_allowed(entity: Entity, action: str) -> bool:
     return access.allowed(signed_in(), entity, action)
 
 
-def _refused(exc: access.PermissionRefused) -> Any:
+def _refused(exc: access.PermissionRefused) -> NoReturn:
     abort(403, str(exc))
 
 

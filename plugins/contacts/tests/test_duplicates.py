@@ -146,3 +146,15 @@ def test_a_merge_that_fails_leaves_nothing_half_done(contacts_app, client_as, ma
     assert stored(contacts_app, "contacts_contact", mine.id)["account_id"] == gone.id
     assert stored(contacts_app, "contacts_contact", theirs.id)["account_id"] == gone.id
     assert stored(contacts_app, "contacts_account", gone.id)["deleted_at"] is None
+
+
+def test_a_new_account_with_a_known_tax_id_or_name_is_warned(contacts_app, client_as, admin):
+    known = create(contacts_app, "contacts_account", admin, name="Clínica Dental Sonrisa", tax_id="B97234108")
+    client = client_as(admin)
+    warned = client.post("/r/contacts_account/new", data={"name": "Sonrisa S.L.P.", "tax_id": "b-97234108",
+                                                          "owner_id": str(admin.id)})
+    assert warned.status_code == 422 and f"Clínica Dental Sonrisa (#{known.id}: same tax ID)" in warned.text
+    named = client.post("/r/contacts_account/new", data={"name": "clinica dental sonrisa", "owner_id": str(admin.id)})
+    assert named.status_code == 422 and "similar name" in named.text
+    stored_lookup = client.get(f"/contacts/duplicates?entity=contacts_account&id={known.id}").json
+    assert stored_lookup == {"candidates": []}  # a record is not its own duplicate

@@ -152,13 +152,13 @@ def test_account_pages_show_a_deals_panel_only_while_sales_is_enabled(sales_app,
         records.create("sales_deal", {"name": "Acme fleet", "account_id": account.id, "pipeline_id": stages["_pipeline"],
                                       "stage_id": stages["Proposal"]}, user=None)
     client = client_as("admin")
-    assert "Acme fleet" in client.get(f"/contacts/accounts/{account.id}").get_data(as_text=True)
+    assert "Acme fleet" in client.get(f"/r/contacts_account/{account.id}").get_data(as_text=True)
     switch.disable(sales_app, "sales")
-    page = client.get(f"/contacts/accounts/{account.id}").get_data(as_text=True)
+    page = client.get(f"/r/contacts_account/{account.id}").get_data(as_text=True)
     assert "Acme fleet" not in page
     assert client.get("/sales/board").status_code == 404
     switch.enable(sales_app, "sales")
-    assert "Acme fleet" in client.get(f"/contacts/accounts/{account.id}").get_data(as_text=True)
+    assert "Acme fleet" in client.get(f"/r/contacts_account/{account.id}").get_data(as_text=True)
 
 
 def test_sales_pages_speak_spanish(sales_app, client_as):

@@ -46,3 +46,8 @@ def after_save(entity, record, previous, user):
 @hookimpl
 def after_delete(entity, record, user):
     EVENTS.append(("deleted", entity, record.id, record.version))
+
+
+@hookimpl
+def records_purged(entity, ids, session):
+    EVENTS.append(("purged", entity, tuple(ids)))
