@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cache
 
 from flask_login import login_user
 from sqlalchemy import func, select
@@ -21,8 +22,16 @@ from .roles.membership import ADMINISTRATOR, assign_role, default_role
 from .roles.models import Role
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Compared against when the email is unknown, so both paths cost one argon2 verify.
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the email is unknown, so both paths cost one argon2 verify.
+
+    Made at the first failed sign-in rather than at import, which every
+    worker and command would otherwise pay for at start-up.
+    """
+    return hash_password("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
@@ -114,7 +123,7 @@ def authenticate(email: str, password: str) -> User | None:
     session = db.session()
     user = find_by_email(session, email)
     if user is None or not user.active or not user.has_password:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password):
         return None

@@ -14,13 +14,15 @@ from .errors import (
     QueryError, RecordError, RecordNotFound, RestoreBlocked, SaveRefused, StaleRecord, ValidationFailed,
 )
 from .filters import Condition, Group, from_json, from_params
-from .query import Page, RecordQuery, query
+from .query import MAX_LIMIT, Page, RecordQuery, query
+from .work import on_commit
 from .work import transaction as atomic
 from .service import (
     bulk_create, bulk_delete, bulk_restore, bulk_update, create, delete, get, restore, update,
 )
 
 __all__ = [
+    "MAX_LIMIT",
     "atomic",
     "Change",
     "Condition",
@@ -45,6 +47,7 @@ __all__ = [
     "from_json",
     "from_params",
     "get",
+    "on_commit",
     "query",
     "restore",
     "update",

@@ -167,3 +167,16 @@ def test_sales_pages_speak_spanish(sales_app, client_as):
     page = client.get("/sales/forecast").get_data(as_text=True)
     assert "Previsión" in page and "Agrupar por" in page
     assert re.search(r"<title>Previsión", page)
+
+
+def test_leads_are_scored_again_when_a_rule_changes(ctx):
+    lead = records.create("sales_lead", {"last_name": "Walsh", "source": "web_form", "country": "IE"}, user=None)
+    assert lead["score"] == 0
+    rule = records.create("sales_score_rule", {"name": "Ireland", "field_name": "country", "operator": "eq",
+                                               "value": "IE", "points": 15}, user=None)
+    assert records.get("sales_lead", lead.id, user=None)["score"] == 15
+    records.update("sales_score_rule", rule.id, {"points": 60}, user=None, version=rule.version)
+    again = records.get("sales_lead", lead.id, user=None)
+    assert (again["score"], again["lifecycle"]) == (60, "mql")
+    records.delete("sales_score_rule", rule.id, user=None)
+    assert records.get("sales_lead", lead.id, user=None)["score"] == 0

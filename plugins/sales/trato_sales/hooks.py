@@ -8,10 +8,10 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import Fragment, NavItem, RecordData, hookimpl, records
+from trato import Fragment, NavItem, RecordData, TaskRegistry, hookimpl, records, submit
 
 from . import demo, reports, rules, setup
-from .models import ENTITIES, Deal, DealContact, Lead, LeadEvent
+from .models import ENTITIES, Deal, DealContact, Lead, LeadEvent, ScoreRule
 from .views import bp, pipelines
 
 
@@ -47,12 +47,28 @@ def before_save(entity: str, values: dict[str, Any], previous: RecordData | None
 def after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
     if entity == LeadEvent.__tablename__:
         rules.rescore_lead(record["lead_id"])
+    elif entity == ScoreRule.__tablename__:
+        _rules_changed(record)
 
 
 @hookimpl
 def after_delete(entity: str, record: RecordData, user: Any) -> None:
     if entity == LeadEvent.__tablename__:
         rules.rescore_lead(record["lead_id"])
+    elif entity == ScoreRule.__tablename__:
+        _rules_changed(record)
+
+
+def _rules_changed(rule: RecordData) -> None:
+    """Leads are scored again in the background with the new rules."""
+    rules.forget_score_rules()
+    records.on_commit(lambda: submit("sales.rescore_leads", title=str(_l("Recomputing lead scores")),
+                                     rule_id=rule.id, version=rule.version))
+
+
+@hookimpl
+def register_tasks(tasks: TaskRegistry) -> None:
+    tasks.task("rescore_leads", rules.rescore_leads)
 
 
 @hookimpl

@@ -6,15 +6,17 @@ gets the same treatment, and a refusal leaves nothing written.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from trato import RecordData, directory, records
+from trato import Change, RecordData, directory, records
 from trato import session as db_session
 
 from .models import AssignmentRule, Lead, LeadEvent, ScoreRule, Stage
@@ -59,10 +61,23 @@ def _holds(rule: Any, values: Mapping[str, Any]) -> bool:
             "isnull": text == "", "notnull": text != ""}.get(rule.operator or "eq", False)
 
 
+def _score_rules() -> list[Any]:
+    """The active scoring rules, read once per request or job (an import scores thousands of leads)."""
+    if "_sales_score_rules" not in g:
+        table = ScoreRule.__table__
+        g._sales_score_rules = db_session().execute(
+            select(table).where(table.c.active.is_(True), table.c.deleted_at.is_(None))).all()
+    return g._sales_score_rules  # type: ignore[no-any-return]
+
+
+def forget_score_rules() -> None:
+    """A scoring rule changed: the next score reads them again."""
+    g.pop("_sales_score_rules", None)
+
+
 def score(values: Mapping[str, Any], lead_id: int | None) -> int:
     """The lead's points: field rules that hold, plus each event rule times the lead's events of its kind."""
-    table = ScoreRule.__table__
-    rules = db_session().execute(select(table).where(table.c.active.is_(True), table.c.deleted_at.is_(None))).all()
+    rules = _score_rules()
     events: Counter[str] = Counter()
     if lead_id is not None:
         ev = LeadEvent.__table__
@@ -132,3 +147,34 @@ def rescore_lead(lead_id: int) -> None:
     new = score(current, lead_id)
     if new != current["score"]:
         records.update(Lead.__tablename__, lead_id, {}, user=None, version=current.version)
+
+
+RESCORE_BATCH = 500
+WAIT_SECONDS = 30
+
+
+def _visible(rule_id: int, version: int) -> bool:
+    table = ScoreRule.__table__
+    seen = db_session().scalar(select(table.c.version).where(table.c.id == rule_id))
+    return seen is not None and seen >= version
+
+
+def rescore_leads(ctx: Any, rule_id: int, version: int) -> None:
+    """Recompute every lead's score once scoring rule `rule_id` at `version` is committed (a background job).
+
+    The job may start before the rule's own transaction commits; it waits
+    for that version to be visible, then saves each lead whose score moved.
+    """
+    for _attempt in range(WAIT_SECONDS * 4):
+        if _visible(rule_id, version):
+            break
+        db_session().rollback()  # a fresh snapshot for the next look
+        time.sleep(0.25)
+    forget_score_rules()
+    table = Lead.__table__
+    last, done = 0, 0
+    while ids := db_session().scalars(select(table.c.id).where(table.c.id > last, table.c.deleted_at.is_(None))
+                                      .order_by(table.c.id).limit(RESCORE_BATCH)).all():
+        records.bulk_update(Lead.__tablename__, [Change(i, {}, None) for i in ids], user=None)
+        last, done = ids[-1], done + len(ids)
+        ctx.progress(done)

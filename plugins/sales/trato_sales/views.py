@@ -59,31 +59,25 @@ def index() -> Any:
 def board() -> str:
     pipeline = _pipeline(request.args.get("pipeline", type=int))
     user = _user()
-    columns = []
     totals = reports.column_totals(pipeline.id, user)
-    titles = _account_titles(user)
-    for stage in reports.stages(pipeline.id):
-        page = records.query(Deal.__tablename__, user=user).where({"stage_id": stage.id}) \
-            .order_by("close_date,id").page(limit=CARDS_PER_COLUMN)
-        cards = [(deal, reports.stale(deal, stage)) for deal in page.items]
-        columns.append((stage, cards, totals.get(stage.id, reports.Totals()), page.next_cursor is not None))
+    pages = [(stage, records.query(Deal.__tablename__, user=user).where({"stage_id": stage.id})
+              .order_by("close_date,id").page(limit=CARDS_PER_COLUMN)) for stage in reports.stages(pipeline.id)]
+    accounts = _account_names({d["account_id"] for _stage, page in pages for d in page.items}, user)
+    columns = [(stage, [(deal, reports.stale(deal, stage)) for deal in page.items],
+                totals.get(stage.id, reports.Totals()), page.next_cursor is not None) for stage, page in pages]
     return render_template("sales/board.html", pipeline=pipeline, pipelines=pipelines(), columns=columns,
-                           titles=titles)
+                           accounts=accounts)
 
 
-def _account_titles(user: Any) -> Any:
-    """Account names for cards, looked up lazily per board (one query for the accounts on it)."""
-    cache: dict[int, str] = {}
-
-    def title(account_id: int | None) -> str:
-        if not account_id:
-            return ""
-        if account_id not in cache:
-            found = records.query("contacts_account", user=user).where({"id": account_id}).page(limit=1).items
-            cache[account_id] = found[0]["name"] if found else ""
-        return cache[account_id]
-
-    return title
+def _account_names(ids: set[int | None], user: Any) -> dict[int, str]:
+    """The names of the cards' accounts that the user may see, in one query for the whole board."""
+    wanted = sorted(i for i in ids if i)
+    names: dict[int, str] = {}
+    for start in range(0, len(wanted), records.MAX_LIMIT):
+        chunk = wanted[start:start + records.MAX_LIMIT]
+        found = records.query("contacts_account", user=user).where({"id__in": chunk}).page(limit=len(chunk))
+        names.update((r.id, r["name"]) for r in found.items)
+    return names
 
 
 @bp.post("/deals/move")
