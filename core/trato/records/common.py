@@ -110,7 +110,7 @@ def change_errors(entity: Entity, user: Any, keyed: Sequence[tuple[Hashable, Map
         found = {n: [_("This field is read-only for your role.")] for n in readonly if n in changed}
         giving = {n: v for n, v in values.items() if n in ("owner_id", "team_id")
                   and (n in changed if before is not None else v is not None)}
-        if giving:
+        if giving and giving != {"owner_id": user_id(user)}:  # giving a record to oneself is always allowed
             found |= {n: [message] for n, message in access.assignment_errors(user, entity, giving).items()}
         if found:
             errors[key] = found

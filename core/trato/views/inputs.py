@@ -7,7 +7,7 @@ currency) and a date-time is typed in the user's time zone.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from .. import access, db, records
 from ..entities import Entity, UnknownEntity
 from ..entities.record import WRITABLE_SYSTEM_FIELDS
 from ..fields import Field, FieldValueError, Money, localize
+from ..i18n import _
 from ..models import User
 from ..roles.models import Team
 
@@ -46,6 +47,7 @@ class Input:
     errors: Sequence[str] = field(default_factory=list)
     section: str | None = None
     readonly: bool = False
+    new_label: str = ""  # "New account": the user may add a record to a relation's choices from the form
 
 
 def form_fields(entity: Entity, user: Any) -> list[tuple[Field, bool]]:
@@ -57,6 +59,16 @@ def form_fields(entity: Entity, user: Any) -> list[tuple[Field, bool]]:
     return [(f, rules.get(f.name) == "readonly") for f in chosen if rules.get(f.name) != "hidden"]
 
 
+def _target(f: Field) -> Entity | None:
+    """The entity a relation field points to; None when it is gone (its plugin disabled)."""
+    from .present import entities
+
+    try:
+        return entities().get(f.type.target(f))
+    except UnknownEntity:
+        return None
+
+
 def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
     """What a relation or user field offers: the first records by title, and the current one."""
     if f.type.widget == "user":
@@ -65,12 +77,12 @@ def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
         return [(str(i), name) for i, name in rows]
     if f.type.widget == "team":
         return [(str(i), name) for i, name in db.session().execute(select(Team.id, Team.name).order_by(Team.name))]
+    target = _target(f)
+    if target is None:
+        return []
     try:
-        from .present import entities
-
-        target = entities().get(f.type.target(f))
         query = records.query(target, user=user)
-    except (UnknownEntity, access.PermissionRefused):
+    except access.PermissionRefused:
         return []
     if target.title_field:
         query = query.order_by(target.title_field)
@@ -78,6 +90,14 @@ def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
     if current and all(r.id != current for r in found):
         found += query.where({"id": current}).page(limit=1).items
     return [(str(r.id), target.title_of(r)) for r in found]
+
+
+def _new_label(f: Field, user: Any, readonly: bool) -> str:
+    """The text of the "New account" button by a relation whose target the user may add to; else ""."""
+    target = _target(f) if f.type.widget == "relation" and not readonly else None
+    if target is None or not access.allowed(user, target, "create"):
+        return ""
+    return _("New %(entity)s", entity=target.text.lower())
 
 
 def as_text(f: Field, value: Any) -> str:
@@ -92,30 +112,34 @@ def as_text(f: Field, value: Any) -> str:
 
 
 def inputs(entity: Entity, values: Mapping[str, Any], errors: Mapping[str, Sequence[str]], user: Any,
-           texts: Mapping[str, str] | None = None) -> list[Input]:
-    """The form's inputs showing `values` (a record's), or `texts` as submitted when a save was refused."""
-    result = []
-    for f, readonly in form_fields(entity, user):
-        value = values.get(f.name)
-        widget = f.type.widget
-        text = texts.get(f.name, "") if texts is not None else as_text(f, value)
-        chosen: Sequence[str] = ()
-        if widget == "multiselect":
-            chosen = (texts.get(f.name, "").split("\n") if texts is not None else [str(v) for v in value or ()])
-        options: Sequence[tuple[str, str]] = [(o.value, o.text) for o in f.options]
-        if widget in ("relation", "user", "team"):
-            options = _choices(f, user, value)
-        currency = ""
-        if widget == "money":
-            currency = (texts or {}).get(f"{f.name}_currency", "") if texts is not None else (
-                value.currency if isinstance(value, Money) else f.settings.get("currency", "")) or ""
-        result.append(Input(
-            name=f.name, label=localize(f.label), widget=widget,
-            required=f.required and widget != "checkbox", help=localize(f.help), value=text, values=chosen,
-            currency=currency, options=options, errors=[str(m) for m in errors.get(f.name, [])],
-            section=f.section, readonly=readonly,
-        ))
-    return result
+           texts: Mapping[str, str] | None = None, only: Collection[str] | None = None) -> list[Input]:
+    """The form's inputs showing `values` (a record's), or `texts` as submitted when a save was refused;
+    `only` those fields when given (a small form, or one select put back into a form)."""
+    return [_input(f, readonly, values, errors, user, texts) for f, readonly in form_fields(entity, user)
+            if only is None or f.name in only]
+
+
+def _input(f: Field, readonly: bool, values: Mapping[str, Any], errors: Mapping[str, Sequence[str]], user: Any,
+           texts: Mapping[str, str] | None) -> Input:
+    value = values.get(f.name)
+    widget = f.type.widget
+    text = texts.get(f.name, "") if texts is not None else as_text(f, value)
+    chosen: Sequence[str] = ()
+    if widget == "multiselect":
+        chosen = (texts.get(f.name, "").split("\n") if texts is not None else [str(v) for v in value or ()])
+    options: Sequence[tuple[str, str]] = [(o.value, o.text) for o in f.options]
+    if widget in ("relation", "user", "team"):
+        options = _choices(f, user, value)
+    currency = ""
+    if widget == "money":
+        currency = (texts or {}).get(f"{f.name}_currency", "") if texts is not None else (
+            value.currency if isinstance(value, Money) else f.settings.get("currency", "")) or ""
+    return Input(
+        name=f.name, label=localize(f.label), widget=widget,
+        required=f.required and widget != "checkbox", help=localize(f.help), value=text, values=chosen,
+        currency=currency, options=options, errors=[str(m) for m in errors.get(f.name, [])],
+        section=f.section, readonly=readonly, new_label=_new_label(f, user, readonly),
+    )
 
 
 def sections(items: Sequence[Input]) -> list[tuple[str, list[Input]]]:

@@ -99,8 +99,11 @@ def _saved(entity: Entity, record: RecordData, message: str) -> Response:
 def new(entity: str) -> Any:
     e = _entity(entity, "create")
     if request.method == "GET":
-        values, texts, _errors = submitted(e, request.args, signed_in()) if request.args else ({}, None, {})
-        return _form(e, None, values, {}, texts)
+        defaults = {f.name: f.default for f in e.fields.values() if f.default is not None}
+        if not request.args:
+            return _form(e, None, defaults, {})
+        values, _texts, _errors = submitted(e, request.args, signed_in())  # a related list's "Add" fills some
+        return _form(e, None, defaults | {k: v for k, v in values.items() if k in request.args}, {})
     values, texts, errors = submitted(e, request.form, signed_in())
     if errors:
         return _form(e, None, values, errors, texts, _("Please correct the marked fields."), 422)

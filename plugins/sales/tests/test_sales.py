@@ -180,3 +180,48 @@ def test_leads_are_scored_again_when_a_rule_changes(ctx):
     assert (again["score"], again["lifecycle"]) == (60, "mql")
     records.delete("sales_score_rule", rule.id, user=None)
     assert records.get("sales_lead", lead.id, user=None)["score"] == 0
+
+
+def test_forecast_by_team_and_a_warning_for_a_close_date_that_passed(sales_app, client_as, make_user):
+    from trato import session
+    from trato.roles import admin as roles_admin
+
+    stages = _stages(sales_app)
+    with sales_app.app_context():
+        rita = make_user(name="Rita", app=sales_app)
+        team = roles_admin.create_team(session(), "Norte")
+        roles_admin.set_team_members(session(), team, [rita.id])
+        session().commit()
+        soon = date.today() + timedelta(days=2)
+        records.create("sales_deal", {"name": "Norte 1", "pipeline_id": stages["_pipeline"], "owner_id": rita.id,
+                                      "stage_id": stages["Proposal"], "close_date": soon,
+                                      "amount": {"amount": "500", "currency": "EUR"}}, user=None)
+        late = records.create("sales_deal", {"name": "Tarde", "pipeline_id": stages["_pipeline"],
+                                             "stage_id": stages["Proposal"],
+                                             "close_date": date.today() - timedelta(days=40)}, user=None)
+    client = client_as("admin")
+    page = client.get("/sales/forecast?group=team").get_data(as_text=True)
+    assert "Norte" in page and "€500.00" in page
+    assert client.get("/sales/forecast?group=planet").status_code == 400
+    detail = client.get(f"/r/sales_deal/{late.id}").get_data(as_text=True)
+    assert "has passed" in detail
+
+
+@pytest.mark.parametrize(("locale", "pipeline", "stage"), [("es", "Ventas de coches", "Financiación"),
+                                                           ("en", "Car sales", "Financing")])
+def test_demo_data_fills_pipelines_deals_leads_and_follow_ups(sales_app, make_user, locale, pipeline, stage):
+    from trato import session
+    from trato.activity.models import Activity
+    from trato.demo import load_demo
+
+    make_user(admin=True, app=sales_app)
+    with sales_app.app_context():
+        assert load_demo(sales_app, locale) == ["contacts", "sales"]
+        session().rollback()  # the demo committed in a session of its own: look again
+        pipelines = {p["name"] for p in records.query("sales_pipeline", user=None).page().items}
+        assert pipeline in pipelines and len(pipelines) == 3  # with the one enabling the plugin made
+        assert stage in {s["name"] for s in records.query("sales_stage", user=None).page(limit=100).items}
+        deals = records.query("sales_deal", user=None).page(limit=100).items
+        assert len(deals) == 12 and all(d["owner_id"] for d in deals)
+        assert records.query("sales_lead", user=None).count().value == 8
+        assert session().query(Activity).filter_by(entity="sales_deal").count() >= 8

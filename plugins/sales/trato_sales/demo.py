@@ -14,6 +14,7 @@ from sqlalchemy import insert, select, table, column
 from sqlalchemy.orm import Session
 
 from trato import directory
+from trato.activity.models import Activity, Note
 
 from .models import AssignmentRule, Deal, DealContact, Goal, Lead, LeadEvent, Pipeline, ScoreRule, Stage
 from .setup import FIRST_PIPELINE
@@ -99,13 +100,32 @@ def _pipeline(session: Session, name: str, stages: list[tuple[Any, ...]], positi
     return found, [(row.id, row) for row in rows]
 
 
+NOTES = {
+    "en": "<p>Spoke with the buyer: they compare us with two other dealers. Price matters, but so does "
+          "<strong>delivery before the summer</strong>.</p>",
+    "es": "<p>Hablé con el comprador: nos compara con otros dos concesionarios. Importa el precio, pero también "
+          "<strong>la entrega antes del verano</strong>.</p>",
+}
+
+
+def _follow_up(session: Session, deal_id: int, step: str, stage_index: int, owner: int | None, now: datetime,
+               language: str) -> None:
+    """A note on the deal and its next step as an activity: some overdue, some due soon."""
+    session.add(Note(entity="sales_deal", record_id=deal_id, author_id=owner, body=NOTES[language], created_at=now))
+    due = now + timedelta(days=stage_index * 2 - 3, hours=2)
+    session.add(Activity(entity="sales_deal", record_id=deal_id, kind=("call", "meeting", "task")[stage_index % 3],
+                         subject=step, description="", due_at=due, assignee_id=owner, created_by=owner,
+                         created_at=now, updated_at=now))
+
+
 def load(session: Session, locale: str) -> None:
     """Add the demo pipelines, deals, leads, rules and goals to `session` (the core commits them)."""
     language = locale if locale in NEXT_STEPS else "en"
     admins = directory.administrators()
     owner = admins[0] if admins else None
+    first = session.scalar(select(Pipeline.name).order_by(Pipeline.position, Pipeline.id).limit(1))
     name, stages = FIRST_PIPELINE[language]
-    pipelines = [_pipeline(session, name, stages, 1, owner)]
+    pipelines = [_pipeline(session, first or name, stages, 1, owner)]  # the one enabling the plugin made
     pipelines += [_pipeline(session, n, s, i, owner) for i, (n, s) in enumerate(OTHER_PIPELINES[language], start=2)]
     accounts = dict(session.execute(select(ACCOUNTS.c.name, ACCOUNTS.c.id)).all())
     today = date.today()
@@ -121,6 +141,8 @@ def load(session: Session, locale: str) -> None:
             "stage_changed_at": now - timedelta(days=3 * (stage_index + 1)),
             "reached_position": stage.position if stage.outcome != "lost" else stage_rows[1][1].position,
             **_stamp(owner)}).scalar_one()
+        if step:
+            _follow_up(session, deal_id, NEXT_STEPS[language][step], stage_index, owner, now, language)
         contact = session.scalar(select(CONTACTS.c.id).where(CONTACTS.c.account_id == accounts.get(account)).limit(1))
         if contact is not None:
             session.execute(insert(DealContact), {"deal_id": deal_id, "contact_id": contact, "role": "decision_maker",
@@ -133,7 +155,7 @@ def load(session: Session, locale: str) -> None:
          **_stamp(owner)} for n, f, o, v, e, p in rules])
     points = {e: p for _n, _f, _o, _v, e, p in rules if e}
     for first, last, company, email, city, country, source, status, rating, events in LEADS:
-        score = (20 if source == "web_form" else 0) + (5 if country == "ES" else 0) + sum(points[e] for e in events)
+        score = (20 if source == "web_form" else 0) + (5 if country == "ES" else 0) + sum(points.get(e, 0) for e in events)
         lifecycle = "sql" if status == "qualified" else ("mql" if score >= 50 else "lead")
         lead_id = session.execute(insert(Lead).returning(Lead.id), {
             "first_name": first, "last_name": last, "company": company, "email": email, "city": city,

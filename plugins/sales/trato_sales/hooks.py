@@ -76,6 +76,9 @@ def detail_panels(entity: str, record: Any, user: Any) -> list[Fragment]:
     """The deals of an account, and those a contact takes part in; on a lead, its conversion."""
     if entity == Lead.__tablename__:
         return [Fragment(_l("Conversion"), "sales/lead_panel.html", {"lead": record}, priority=5)]
+    if entity == Deal.__tablename__:
+        return [Fragment(_l("Attention"), "sales/deal_warning.html", {"deal": record}, priority=1)] \
+            if reports.overdue(record, date.today()) else []
     if entity == "contacts_account":
         deals = records.query(Deal.__tablename__, user=user).where({"account_id": record["id"]}) \
             .order_by("-close_date").page(limit=20).items

@@ -71,6 +71,14 @@ def stale(deal: Any, stage: Any, now: datetime | None = None) -> bool:
     return (now or datetime.now(timezone.utc)) - deal["stage_changed_at"] > timedelta(days=stage.max_days)
 
 
+def overdue(deal: Any, today: date) -> bool:
+    """An open deal whose expected close date has passed: shown as a warning, never refused."""
+    if deal["close_date"] is None or deal["close_date"] >= today:
+        return False
+    stage = db_session().execute(select(Stage.__table__.c.outcome).where(Stage.__table__.c.id == deal["stage_id"]))
+    return stage.scalar() == "open"
+
+
 @dataclass(frozen=True)
 class FunnelStep:
     stage: Any
@@ -106,23 +114,33 @@ class ForecastRow:
     won: Totals = field(default_factory=Totals)
 
 
-def forecast(user: Any, by: str = "month", start: date | None = None, months: int = 12) -> list[ForecastRow]:
-    """Open deals by expected close month or quarter and owner: best case, weighted; and what was won."""
+def forecast(user: Any, by: str = "month", start: date | None = None, months: int = 12,
+             teams_of: dict[int, list[int]] | None = None) -> list[ForecastRow]:
+    """Open deals by expected close month or quarter: best case, weighted; and what was won.
+
+    Grouped by owner, or, given `teams_of` (user id → team ids), by team: a
+    deal counts in each team of its owner, and under its own team when it has one.
+    """
     start = start or date.today().replace(day=1)
     end = date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1)
     deals = _deals(user, close_date__gte=start.isoformat(), close_date__lt=end.isoformat())
     stage = Stage.__table__
     rows = db_session().execute(
-        select(deals.c.close_date, deals.c.owner_id, stage.c.outcome, deals.c.amount_currency, deals.c.probability,
-               deals.c.amount).join(stage, stage.c.id == deals.c.stage_id))
+        select(deals.c.close_date, deals.c.owner_id, deals.c.team_id, stage.c.outcome, deals.c.amount_currency,
+               deals.c.probability, deals.c.amount).join(stage, stage.c.id == deals.c.stage_id))
     table: dict[tuple[str, Any], ForecastRow] = {}
-    for close_date, owner, outcome, currency, probability, amount in rows:
+    for close_date, owner, team, outcome, currency, probability, amount in rows:
         if outcome == "lost":
             continue
-        key = (period_of(close_date, by), owner)
-        row = table.setdefault(key, ForecastRow(key[0], owner))
-        (row.won if outcome == "won" else row.open).add(1, currency, amount,
-                                                         HUNDRED if outcome == "won" else probability)
+        if teams_of is None:
+            groups: list[Any] = [owner]
+        else:
+            groups = [team] if team else teams_of.get(owner, [None])
+        for group in groups:
+            key = (period_of(close_date, by), group)
+            row = table.setdefault(key, ForecastRow(key[0], group))
+            (row.won if outcome == "won" else row.open).add(1, currency, amount,
+                                                             HUNDRED if outcome == "won" else probability)
     return [table[k] for k in sorted(table, key=lambda k: (k[0], str(k[1])))]
 
 

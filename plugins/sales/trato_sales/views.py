@@ -124,11 +124,19 @@ def funnel() -> str:
 @login_required
 def forecast() -> str:
     by = request.args.get("by", "month")
-    if by not in ("month", "quarter"):
-        abort(400, _("Group the forecast by month or by quarter."))
-    rows = reports.forecast(_user(), by)
-    owners = directory.user_names(r.group for r in rows)
-    return render_template("sales/forecast.html", rows=rows, by=by, owners=owners)
+    group = request.args.get("group", "owner")
+    if by not in ("month", "quarter") or group not in ("owner", "team"):
+        abort(400, _("Group the forecast by month or by quarter, and by owner or by team."))
+    teams_of = None
+    if group == "team":
+        teams_of = {}
+        for team_id, members in directory.team_members().items():
+            for member in members:
+                teams_of.setdefault(member, []).append(team_id)
+    rows = reports.forecast(_user(), by, teams_of=teams_of)
+    groups = set(r.group for r in rows)
+    names = directory.team_names(groups) if group == "team" else directory.user_names(groups)
+    return render_template("sales/forecast.html", rows=rows, by=by, group=group, names=names)
 
 
 @bp.get("/goals")
