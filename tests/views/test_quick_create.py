@@ -7,10 +7,24 @@ import re
 import pytest
 from trato_contacts import plugin as contacts_plugin
 
-from trato import db, records
+from trato_trade import plugin as trade_plugin
+
+from trato import Plugin, db, hookimpl, records
+from trato.records import ValidationFailed
 from trato.roles.admin import Grant, create_role, set_matrix
 
 QUICK = "/r/trade_deal/quick-create/account_id"
+
+
+@hookimpl
+def before_save(entity, values, previous, user):
+    """A branch must say its city: a refusal at a field that the small form does not ask for."""
+    if entity == "trade_account" and values.get("name") == "Sucursal" and not values.get("city"):
+        raise ValidationFailed({"city": ["Say which city the branch is in."]})
+    return None
+
+
+BRANCHES = Plugin(name="branches", label="Branches", hooks=__name__, package=__name__, core=">=0.1,<1")
 
 
 def _text(response) -> str:
@@ -79,6 +93,24 @@ def test_a_missing_name_is_a_422_at_the_field_and_nothing_is_added(trade_app, cl
     assert re.search(r'<p class="field-error" id="quick-name-error">Too long.</p>', _text(too_long))
     assert f'value="{"x" * 201}"' in _text(too_long)  # what was typed stays
     assert _accounts(trade_app) == []
+
+
+def test_a_refusal_at_a_field_left_out_brings_that_field_into_the_small_form(make_app, client_as):
+    app = make_app(plugins=["trade", "branches"], extra_plugins={"trade": trade_plugin, "branches": BRANCHES})
+    client = client_as("admin")
+    refused = client.post(QUICK, data={"name": "Sucursal", "_asked": "name"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 422
+    page = _text(refused)
+    assert re.search(r'<input id="quick-city" name="city" value=""[^>]*aria-invalid="true"', page)
+    assert "Say which city the branch is in." in page
+    assert 'name="_asked" value="city"' in page and 'value="Sucursal"' in page
+    assert _accounts(app) == []
+    saved = client.post(QUICK, data={"name": "Sucursal", "city": "Cádiz", "_asked": ["name", "city"]},
+                        headers={"HX-Request": "true"})
+    assert saved.status_code == 200 and re.search(r'<option value="\d+" selected>Sucursal</option>', _text(saved))
+    with app.app_context():
+        [branch] = records.query("trade_account", user=None).page().items
+    assert (branch["name"], branch["city"]) == ("Sucursal", "Cádiz")
 
 
 def test_a_saved_record_comes_back_chosen_in_the_forms_select(trade_app, client_as, make_record):

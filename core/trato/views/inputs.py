@@ -59,6 +59,11 @@ def form_fields(entity: Entity, user: Any) -> list[tuple[Field, bool]]:
     return [(f, rules.get(f.name) == "readonly") for f in chosen if rules.get(f.name) != "hidden"]
 
 
+def defaults(entity: Entity) -> dict[str, Any]:
+    """The values a new record's form starts from: the fields' defaults."""
+    return {f.name: f.default for f in entity.fields.values() if f.default is not None}
+
+
 def _target(f: Field) -> Entity | None:
     """The entity a relation field points to; None when it is gone (its plugin disabled)."""
     from .present import entities

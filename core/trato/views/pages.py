@@ -17,7 +17,8 @@ from ..entities import Entity, UnknownEntity
 from ..i18n import _
 from ..records import RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
 from ..ui import flatten_sorted
-from .inputs import as_text, currencies, form_errors, form_fields, inputs, sections, signed_in, submitted
+from .inputs import (as_text, currencies, defaults, form_errors, form_fields, inputs, sections, signed_in,
+                     submitted)
 from .present import Presenter, entities
 from .related import related_lists, timeline
 
@@ -99,11 +100,10 @@ def _saved(entity: Entity, record: RecordData, message: str) -> Response:
 def new(entity: str) -> Any:
     e = _entity(entity, "create")
     if request.method == "GET":
-        defaults = {f.name: f.default for f in e.fields.values() if f.default is not None}
         if not request.args:
-            return _form(e, None, defaults, {})
+            return _form(e, None, defaults(e), {})
         values, _texts, _errors = submitted(e, request.args, signed_in())  # a related list's "Add" fills some
-        return _form(e, None, defaults | {k: v for k, v in values.items() if k in request.args}, {})
+        return _form(e, None, defaults(e) | {k: v for k, v in values.items() if k in request.args}, {})
     values, texts, errors = submitted(e, request.form, signed_in())
     if errors:
         return _form(e, None, values, errors, texts, _("Please correct the marked fields."), 422)

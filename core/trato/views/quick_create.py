@@ -20,7 +20,7 @@ from .. import access, records
 from ..entities import Entity
 from ..i18n import _
 from ..records import SaveRefused, ValidationFailed
-from .inputs import currencies, form_errors, form_fields, inputs, signed_in, submitted
+from .inputs import currencies, defaults, form_errors, form_fields, inputs, signed_in, submitted
 from .pages import _entity, bp
 
 
@@ -44,7 +44,8 @@ def _asked(target: Entity, user: Any, named: Collection[str]) -> set[str]:
 def _small_form(entity: Entity, field: str, target: Entity, asked: Collection[str],
                 errors: dict[str, list[str]] | None = None, texts: dict[str, str] | None = None,
                 message: str | None = None, status: int = 200) -> tuple[str, int]:
-    fields = inputs(target, {}, errors or {}, signed_in(), texts, only=asked)
+    """The small form: starting from the fields' defaults, or as typed when a save was refused."""
+    fields = inputs(target, defaults(target), errors or {}, signed_in(), texts, only=asked)
     return render_template("records/_quick_create.html", entity=entity, relation=field, fields=fields,
                            heading=_("New %(entity)s", entity=target.text.lower()), message=message,
                            currencies=currencies()), status
