@@ -12,6 +12,7 @@ a plain form post is redirected to the record's page.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -84,9 +85,7 @@ def edit_note(entity: str, record_id: int, note_id: int) -> Any:
     _visible(entity, record_id)
     note = notes.find(entity, record_id, note_id) or abort(404)
     try:
-        notes.edit(note, request.form.get("body", ""), _user())
-    except NotAllowed as exc:
-        abort(403, str(exc))
+        _or_403(lambda: notes.edit(note, request.form.get("body", ""), _user()))
     except ActivityError as exc:
         return _section(entity, record_id, 422, f"note-{note_id}", exc)
     return _section(entity, record_id)
@@ -97,11 +96,16 @@ def edit_note(entity: str, record_id: int, note_id: int) -> Any:
 def delete_note(entity: str, record_id: int, note_id: int) -> Any:
     _visible(entity, record_id)
     note = notes.find(entity, record_id, note_id) or abort(404)
+    _or_403(lambda: notes.delete(note, _user()))
+    return _section(entity, record_id)
+
+
+def _or_403(change: Callable[[], Any]) -> None:
+    """Make a change the user may be refused (not the author, say): a refusal is a 403 with its reason."""
     try:
-        notes.delete(note, _user())
+        change()
     except NotAllowed as exc:
         abort(403, str(exc))
-    return _section(entity, record_id)
 
 
 @bp.post(f"{RECORD}/activities")
@@ -128,10 +132,7 @@ def _activity(entity: str, record_id: int, activity_id: int) -> Any:
 def mark_done(entity: str, record_id: int, activity_id: int) -> Any:
     """Mark an activity done (or, with done=0, open again); from the agenda the agenda comes back."""
     found = _activity(entity, record_id, activity_id)
-    try:
-        activities.set_done(found, request.form.get("done", "1") == "1", _user())
-    except NotAllowed as exc:
-        abort(403, str(exc))
+    _or_403(lambda: activities.set_done(found, request.form.get("done", "1") == "1", _user()))
     if request.form.get("view") == "agenda":
         return agenda_response()
     return _section(entity, record_id)
@@ -141,10 +142,7 @@ def mark_done(entity: str, record_id: int, activity_id: int) -> Any:
 @login_required
 def delete_activity(entity: str, record_id: int, activity_id: int) -> Any:
     found = _activity(entity, record_id, activity_id)
-    try:
-        activities.delete(found, _user())
-    except NotAllowed as exc:
-        abort(403, str(exc))
+    _or_403(lambda: activities.delete(found, _user()))
     return _section(entity, record_id)
 
 
@@ -197,10 +195,7 @@ def download(entity: str, record_id: int, attachment_id: int) -> Any:
 def delete_file(entity: str, record_id: int, attachment_id: int) -> Any:
     _visible(entity, record_id)
     found = storage.find(entity, record_id, attachment_id) or abort(404)
-    try:
-        storage.delete(found, _user())
-    except NotAllowed as exc:
-        abort(403, str(exc))
+    _or_403(lambda: storage.delete(found, _user()))
     return _section(entity, record_id)
 
 
