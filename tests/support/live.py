@@ -23,9 +23,12 @@ def free_port() -> int:
 
 
 def trato(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the `trato` command line in its own process."""
-    return subprocess.run([sys.executable, "-m", "trato.cli", *args], env=env, capture_output=True, text=True,
-                          check=check, stdin=subprocess.DEVNULL, timeout=120)
+    """Run the `trato` command line in its own process; with `check`, a failure shows what it wrote."""
+    done = subprocess.run([sys.executable, "-m", "trato.cli", *args], env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    if check and done.returncode:
+        raise AssertionError(f"trato {' '.join(args)} exited with {done.returncode}:\n{done.stderr[-4000:]}")
+    return done
 
 
 @dataclass
