@@ -24,10 +24,10 @@ from typing import Any
 
 from sqlalchemy import text
 
-from trato import create_app, migrate, records
+from benchdb import open_app
+from trato import records
 from trato.db import make_throwaway_engine
 from trato.schema import EntitySpec, FieldSpec, add_field, change_field_type, create_entity, delete_field
-from trato.settings import Settings
 
 CITIES = ["Madrid", "Lima", "Quito", "Bogotá", "Sevilla", "Valencia", "Rosario", "Cusco"]
 
@@ -88,12 +88,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, database(args.database_url, Path(tmp)) as url:
-        app = create_app(Settings(instance_path=Path(tmp) / "instance", database_url=url, secret_key="bench",
-                                  jobs_immediate=True))
+        app = open_app(url, Path(tmp) / "instance")
         state = app.extensions["trato"]
-        with state.engine.begin() as conn:
-            migrate.upgrade(conn, state.plugins.records, [])
-        state.refresh()
         print(f"{state.engine.dialect.name}, {args.rows} records")
         with app.app_context():
             create_entity(EntitySpec("lead", en("Lead"), en("Leads"), [

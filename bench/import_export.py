@@ -17,11 +17,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchdb import open_app
 from custom_fields import CITIES, database, en
 
-from trato import create_app, migrate, records
+from trato import records
 from trato.schema import EntitySpec, FieldSpec, create_entity
-from trato.settings import Settings
 from trato.transfer import export, imports
 
 
@@ -47,12 +47,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, database(args.database_url, Path(tmp)) as url:
-        app = create_app(Settings(instance_path=Path(tmp) / "instance", database_url=url, secret_key="bench",
-                                  jobs_immediate=True))
+        app = open_app(url, Path(tmp) / "instance")
         state = app.extensions["trato"]
-        with state.engine.begin() as conn:
-            migrate.upgrade(conn, state.plugins.records, [])
-        state.refresh()
         print(f"{state.engine.dialect.name}, {args.rows} rows")
         source = Path(tmp) / "contacts.csv"
         write_file(source, args.rows)
