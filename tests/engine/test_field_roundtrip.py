@@ -46,8 +46,10 @@ from trato.schema.inputs import build_field
 from trato.views.inputs import NOT_IN_FORMS, Input, inputs, submitted
 from trato.web.entity_forms import NewFieldForm
 
-EXAMPLES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                            HealthCheck.too_slow])
+# The same examples on every run (derandomize): the tests count how many candidates of each type got
+# through, and a count that moved with the random seed made CI fail now and then.
+EXAMPLES = settings(max_examples=30, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 OPTIONS = [{"value": "new", "label": {"en": "New", "es": "Nuevo"}}, {"value": "won", "label": {"en": "Won"}},
            {"value": "on-hold_2", "label": {"en": "On hold", "es": "En espera"}}]
 SETTINGS = {"decimal": {"scale": 4}, "percent": {"scale": 1}, "money": {"scale": 2},
@@ -357,7 +359,7 @@ def test_records_survive_post_then_get(every):
         body, expected, refused = {}, {}, set()
         for field in every.fields():
             candidate, value = draw_accepted(every, data, field, seen)
-            if value is REFUSED and data.draw(st.integers(0, 9), label="send refused") > 0:
+            if value is REFUSED and data.draw(st.integers(0, 19), label="send refused") > 0:
                 candidate, value = None, None  # mostly left out, so that whole records get through too
             body[field.name], expected[field.name] = candidate, value
             if value is REFUSED:
