@@ -103,3 +103,14 @@ def test_pages_speak_spanish(trade_app, client_as, make_record):
     page = _text(client.get("/r/trade_account/"))
     assert "Filtros" in page and "Columnas" in page
     assert "1 registro" in page
+
+
+def test_a_script_typed_into_a_field_is_shown_as_text_everywhere(trade_app, client_as, make_record):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    account = make_record("trade_account", name=payload, city=payload)
+    client = client_as("admin")
+    for url in ("/r/trade_account/", f"/r/trade_account/{account.id}", f"/r/trade_account/{account.id}/edit",
+                "/search/?q=script"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page and "<img src=x" not in page, url
+        assert "&lt;script&gt;alert" in page, url
