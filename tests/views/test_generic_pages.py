@@ -114,3 +114,18 @@ def test_a_script_typed_into_a_field_is_shown_as_text_everywhere(trade_app, clie
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in page and "<img src=x" not in page, url
         assert "&lt;script&gt;alert" in page, url
+
+
+def test_a_change_made_through_a_page_records_where_it_came_from(trade_app, client_as):
+    from sqlalchemy import select
+
+    from trato import db
+    from trato.records.audit import AuditEntry
+
+    client = client_as("admin")
+    client.post("/r/trade_account/new", data={"name": "Desde la red"}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    with trade_app.app_context():
+        entry = db.session().scalars(select(AuditEntry).where(AuditEntry.entity == "trade_account")).one()
+    assert (entry.action, entry.ip) == ("create", "192.0.2.7")
+    page = client.get("/admin/audit?ip=192.0.2").get_data(as_text=True)
+    assert "192.0.2.7" in page and "trade_account" in page

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, insert
+from flask import has_request_context, request
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
@@ -29,6 +30,8 @@ class AuditEntry(Base):
     record_id: Mapped[int] = mapped_column(Integer)
     # {field: [old, new]} in the fields' JSON form
     changes: Mapped[Any] = mapped_column(JSON)
+    # The address the change came from: the request's, empty for jobs and the command line.
+    ip: Mapped[str | None] = mapped_column(String(45))
 
 
 def write(session: Session, entries: list[dict[str, Any]]) -> None:
@@ -38,4 +41,5 @@ def write(session: Session, entries: list[dict[str, Any]]) -> None:
     insert sent a statement per row here.
     """
     if entries:
-        session.execute(AuditEntry.__table__.insert(), entries)
+        where = request.remote_addr[:45] if has_request_context() and request.remote_addr else None
+        session.execute(AuditEntry.__table__.insert(), [{"ip": where} | entry for entry in entries])

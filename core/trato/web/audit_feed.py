@@ -119,9 +119,11 @@ def _people(who: str) -> Any:
 
 def _record_part(f: Filters, position: tuple[datetime, int, int] | None, limit: int) -> Any:
     a = AuditEntry
-    if f.ip or f.action in security_log.LABELS:
-        return None  # record changes carry no address, and no security event kind
+    if f.action in security_log.LABELS:
+        return None  # no security event kind is a record change
     where = [_after(a.at, a.id, RANK[RECORD], position)]
+    if f.ip:
+        where.append(a.ip.startswith(f.ip, autoescape=True))
     if f.who:
         where.append(a.user_id.in_(_people(f.who)))
     if f.entity:
@@ -161,7 +163,8 @@ def _security_part(f: Filters, position: tuple[datetime, int, int] | None, limit
 def _record_row(a: AuditEntry) -> Row:
     changes = a.changes or {}
     action = OWNER_CHANGE if a.action == audit.UPDATE and "owner_id" in changes else a.action
-    return Row(RECORD, a.id, a.at, action, a.user_id, entity=a.entity, record_id=a.record_id, changes=changes)
+    return Row(RECORD, a.id, a.at, action, a.user_id, entity=a.entity, record_id=a.record_id, changes=changes,
+               ip=a.ip)
 
 
 def _security_row(e: SecurityEvent) -> Row:
