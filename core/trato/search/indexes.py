@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from ..entities import Entity
 
@@ -130,7 +131,12 @@ def _sync_trigram(conn: Connection, entity: Entity, columns: Sequence[str]) -> b
     present = _trigram_indexes(conn, table)
     if set(wanted) == present:
         return False
-    prepare_postgresql(conn)
+    try:
+        with conn.begin_nested():
+            prepare_postgresql(conn)
+    except DBAPIError as exc:  # not allowed to install the extensions: search works, unindexed
+        log.warning("search indexes left out: could not install pg_trgm and unaccent (%s)", exc.orig)
+        return False
     for name in present - set(wanted):
         conn.execute(text(f"DROP INDEX IF EXISTS {quote_name(name)}"))
     for name, column in wanted.items():
