@@ -91,10 +91,11 @@ def ordered(fields: list[Field]) -> dict[str, Field]:
 
 def make_entity(name: str, table: Table, fields: list[Field], plugin: str | None, label: Any, plural: Any,
                 title: str | None, search: tuple[str, ...], columns: tuple[str, ...],
-                pages: Mapping[str, str] | None = None) -> Entity:
+                pages: Mapping[str, str] | None = None, title_parts: tuple[str, ...] = ()) -> Entity:
     """An Entity, after checking that the fields it names exist."""
     by_name = ordered(fields)
-    for role, names in (("title", (title,) if title else ()), ("search", search), ("list", columns)):
+    for role, names in (("title", (title,) if title else ()), ("title part", title_parts), ("search", search),
+                        ("list", columns)):
         missing = [n for n in names if n not in by_name]
         if missing:
             raise EntityError(f"entity {name}: {role} field(s) {', '.join(missing)} do not exist")
@@ -102,7 +103,7 @@ def make_entity(name: str, table: Table, fields: list[Field], plugin: str | None
         search = (title,)
     return Entity(name=name, label=label, plural=plural, table=table, fields=by_name, title_field=title,
                   search_fields=search, list_columns=columns or tuple(n for n, f in by_name.items() if not f.system)[:5],
-                  plugin=plugin, pages=dict(pages or {}))
+                  plugin=plugin, pages=dict(pages or {}), title_parts=tuple(title_parts))
 
 
 def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
@@ -113,4 +114,5 @@ def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
             table.append_column(column)
     info: EntityInfo = model.__entity__
     return make_entity(table.name, table, [*fields_of_table(model.__table__), *custom], plugin, info.label,
-                       info.plural, info.title, tuple(info.search), tuple(info.list_columns), info.pages)
+                       info.plural, info.title, tuple(info.search), tuple(info.list_columns), info.pages,
+                       tuple(info.title_parts))

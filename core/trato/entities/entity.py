@@ -33,6 +33,7 @@ class Entity:
     list_columns: tuple[str, ...] = ()
     plugin: str | None = None
     pages: Mapping[str, str] = dataclass_field(default_factory=dict)  # EntityInfo.pages: the plugin's own pages
+    title_parts: tuple[str, ...] = ()  # EntityInfo.title_parts: fields that together name a record
 
     @property
     def custom(self) -> bool:
@@ -57,7 +58,12 @@ class Entity:
         return {f.name: f.type.read(f, row) for f in self.fields.values()}
 
     def title_of(self, values: Mapping[str, Any]) -> str:
-        """How a record is named in links and lists: its title field, else `#id`."""
+        """How a record is named in links and lists: its title fields, else `#id`."""
+        if self.title_parts:
+            parts = [self.fields[n].type.format(self.fields[n], values[n]) for n in self.title_parts
+                     if values.get(n) not in (None, "")]
+            if parts:
+                return " ".join(parts)
         if self.title_field and values.get(self.title_field) not in (None, ""):
             field = self.fields[self.title_field]
             return field.type.format(field, values[self.title_field])

@@ -67,6 +67,9 @@ class EntityInfo:
     title: str | None = None
     search: tuple[str, ...] = ()
     list_columns: tuple[str, ...] = ()
+    # Fields whose values, joined by spaces, name a record where `title` alone is too little
+    # (("first_name", "last_name") for a person); `title` stays the field lists sort and link by.
+    title_parts: tuple[str, ...] = ()
     # Pages the plugin serves itself instead of the generic ones: {"detail": "inventory.item"}; the
     # endpoint takes `record_id` (a "list" endpoint takes nothing). Links everywhere then lead there.
     pages: Mapping[str, str] = dataclass_field(default_factory=dict)

@@ -114,7 +114,7 @@ def test_account_page_is_a_360_view(make_app, plugins, client_as):
                                             "job_title": "Sales manager"}, user=None)
     page = client.get(f"/r/contacts_account/{account.id}").text
     related = page.split('data-slot="detail-panels"')[0]
-    assert 'href="/r/contacts_contact/' in related and ">Uriarte</a>" in related
+    assert 'href="/r/contacts_contact/' in related and ">Nerea Uriarte</a>" in related  # named by both names
     assert f'href="/r/contacts_account/{branch.id}">Nortech Norte</a>' in related  # subsidiaries
     tree = page.split('class="tree contacts-tree"')[1].split("</section>")[0]
     assert tree.index("Grupo Ruiz") < tree.index("Nortech Software") < tree.index("Nortech Norte")

@@ -69,6 +69,7 @@ class Account(Record, Base):
 class Contact(Record, Base):
     __tablename__ = "contacts_contact"
     __entity__ = EntityInfo(_l("Contact"), _l("Contacts"), title="last_name",
+                            title_parts=("first_name", "last_name"),
                             search=("first_name", "last_name", "email", "email2", "city"),
                             list_columns=("last_name", "first_name", "account_id", "city", "owner_id"))
 

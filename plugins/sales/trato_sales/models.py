@@ -58,7 +58,7 @@ class Stage(Record, Base):
 
 class Lead(Record, Base):
     __tablename__ = "sales_lead"
-    __entity__ = EntityInfo(_l("Lead"), _l("Leads"), title="last_name",
+    __entity__ = EntityInfo(_l("Lead"), _l("Leads"), title="last_name", title_parts=("first_name", "last_name"),
                             search=("first_name", "last_name", "company", "email"),
                             list_columns=("last_name", "first_name", "company", "status", "rating", "score",
                                           "owner_id"))
