@@ -10,12 +10,14 @@ shown at the input it concerns, with status 422, and nothing is saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import BooleanField, Field, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -80,6 +82,19 @@ def show_refusal(form: FlaskForm, exc: roles.RoleAdminError, fields: dict[str, s
         form.form_errors.append(str(exc))
     else:
         target.errors = [*target.errors, str(exc)]
+
+
+def committed(form: FlaskForm, change: Callable[[Session], Any], fields: dict[str, str] | None = None) -> bool:
+    """Make an administration change and commit it; a refusal rolls it back and shows at the form (False)."""
+    dbs = db.session()
+    try:
+        change(dbs)
+        dbs.commit()
+    except roles.RoleAdminError as exc:
+        dbs.rollback()
+        show_refusal(form, exc, fields)
+        return False
+    return True
 
 
 def _parent_choices(form: RoleForm, role: Role | None) -> None:
@@ -215,15 +230,8 @@ def role(role_id: int) -> Any:
     role = _role_or_404(role_id)
     form = _role_form(role, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
-        dbs = db.session()
-        try:
-            roles.change_role(dbs, role, form.label_en.data or "", form.label_es.data, _parent_id(form),
-                              actor=_admin())
-            dbs.commit()
-        except roles.RoleAdminError as exc:
-            dbs.rollback()
-            show_refusal(form, exc)
-        else:
+        if committed(form, lambda dbs: roles.change_role(dbs, role, form.label_en.data or "", form.label_es.data,
+                                                          _parent_id(form), actor=_admin())):
             flash(_("The role %(role)s was saved.", role=roles.role_text(role)), "success")
             return redirect(url_for("admin.role", role_id=role.id))
     return _role_page(role, form=form)
@@ -236,14 +244,9 @@ def role_matrix(role_id: int) -> Any:
     entities = _matrix_entities()
     form = _matrix_form(role, entities, request.form)
     if form.validate_on_submit():
-        dbs = db.session()
-        try:
-            roles.set_matrix(dbs, role, _posted_grants(role, form, entities), actor=_admin())
-            dbs.commit()
-        except roles.RoleAdminError as exc:
-            dbs.rollback()
-            show_refusal(form, exc, _matrix_error_fields(entities))
-        else:
+        grants = _posted_grants(role, form, entities)
+        if committed(form, lambda dbs: roles.set_matrix(dbs, role, grants, actor=_admin()),
+                     _matrix_error_fields(entities)):
             flash(_("The permissions of %(role)s were saved.", role=roles.role_text(role)), "success")
             return redirect(url_for("admin.role", role_id=role.id))
     return _role_page(role, matrix=form)
@@ -255,15 +258,8 @@ def delete_role(role_id: int) -> Any:
     role = _role_or_404(role_id)
     form = PostForm()
     if form.validate_on_submit():
-        dbs = db.session()
         text = roles.role_text(role)
-        try:
-            roles.delete_role(dbs, role, actor=_admin())
-            dbs.commit()
-        except roles.RoleAdminError as exc:
-            dbs.rollback()
-            show_refusal(form, exc)
-        else:
+        if committed(form, lambda dbs: roles.delete_role(dbs, role, actor=_admin())):
             flash(_("The role %(role)s was deleted.", role=text), "success")
             return redirect(url_for("admin.roles_list"))
     return _role_page(_role_or_404(role_id), delete_errors=button_errors(form))
@@ -298,16 +294,10 @@ def role_fields(role_id: int, entity_name: str) -> Any:
     entity = _entity_or_404(entity_name)
     form = _rules_form(role, entity)
     if form.validate_on_submit():
-        dbs = db.session()
         fields = roles.rulable_fields(entity)
-        try:
-            roles.set_field_rules(dbs, role, entity.name, {f.name: form[f"f_{f.name}"].data for f in fields},
-                                  actor=_admin())
-            dbs.commit()
-        except roles.RoleAdminError as exc:
-            dbs.rollback()
-            show_refusal(form, exc, {f.name: f"f_{f.name}" for f in fields})
-        else:
+        chosen = {f.name: form[f"f_{f.name}"].data for f in fields}
+        if committed(form, lambda dbs: roles.set_field_rules(dbs, role, entity.name, chosen, actor=_admin()),
+                     {f.name: f"f_{f.name}" for f in fields}):
             flash(_("The field rules of %(role)s for %(entity)s were saved.", role=roles.role_text(role),
                     entity=entity.plural_text), "success")
             return redirect(url_for("admin.role_fields", role_id=role.id, entity_name=entity.name))

@@ -21,7 +21,7 @@ from ..models import User
 from ..roles import admin as roles
 from ..roles.models import Team, TeamMember
 from .admin import admin_required, bp
-from .admin_roles import PostForm, button_errors, show_refusal
+from .admin_roles import PostForm, button_errors, committed, show_refusal
 
 
 class TeamForm(FlaskForm):
@@ -96,14 +96,8 @@ def team(team_id: int) -> Any:
     team = _team_or_404(team_id)
     form = TeamForm(prefix="team")
     if form.validate_on_submit():
-        dbs = db.session()
-        try:
-            roles.change_team(dbs, team, form.name.data or "", form.description.data or "", actor=_admin())
-            dbs.commit()
-        except roles.RoleAdminError as exc:
-            dbs.rollback()
-            show_refusal(form, exc)
-        else:
+        if committed(form, lambda dbs: roles.change_team(dbs, team, form.name.data or "", form.description.data or "",
+                                                          actor=_admin())):
             flash(_("The team %(name)s was saved.", name=team.name), "success")
             return redirect(url_for("admin.team", team_id=team.id))
     return _team_page(_team_or_404(team_id), form=form if request.method == "POST" else None)
@@ -161,15 +155,8 @@ def delete_team(team_id: int) -> Any:
     team = _team_or_404(team_id)
     form = PostForm()
     if form.validate_on_submit():
-        dbs = db.session()
         name = team.name
-        try:
-            roles.delete_team(dbs, team, actor=_admin())
-            dbs.commit()
-        except roles.RoleAdminError as exc:
-            dbs.rollback()
-            show_refusal(form, exc)
-        else:
+        if committed(form, lambda dbs: roles.delete_team(dbs, team, actor=_admin())):
             flash(_("The team %(name)s was deleted.", name=name), "success")
             return redirect(url_for("admin.teams"))
     return _team_page(_team_or_404(team_id), errors=button_errors(form))
