@@ -84,12 +84,14 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
     app.teardown_appcontext(db.close_session)
 
     from . import i18n, security, themes
+    from .roles import tracking
     from .web import register_core_views
 
     app.jinja_env.add_extension("jinja2.ext.do")
     themes.init_app(app, settings.theme)
     i18n.init_app(app, host)
     security.init_app(app)
+    tracking.install()
     register_core_views(app)
     register_core_tasks(TaskRegistry(app, state.huey, "core", state.tasks))
     adopt(app, host.loaded)

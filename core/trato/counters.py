@@ -1,13 +1,15 @@
 """Shared counters that tell every worker process that something changed."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import Counter
 
 PLUGINS = "plugins"
 SCHEMA = "schema"
+# Moves with every change to roles, permissions, field rules, teams or who holds which role (trato.roles.tracking).
+ROLES = "roles"
 
 
 def read_all(session: Session) -> dict[str, int]:
@@ -15,10 +17,14 @@ def read_all(session: Session) -> dict[str, int]:
     return {name: value for name, value in session.execute(select(Counter.name, Counter.value))}
 
 
+def bump_on(connection: Connection, name: str) -> None:
+    """Move counter `name` on through `connection` (usable while a session flushes), creating it at 1."""
+    result = connection.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + 1))
+    if result.rowcount == 0:
+        connection.execute(insert(Counter).values(name=name, value=1))
+
+
 def bump(session: Session, name: str) -> int:
-    """Move counter `name` on, inside the caller's transaction."""
-    result = session.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + 1))
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(Counter(name=name, value=1))
-        session.flush()
+    """Move counter `name` on, inside the caller's transaction, and return its new value."""
+    bump_on(session.connection(), name)
     return session.scalar(select(Counter.value).where(Counter.name == name)) or 0

@@ -16,7 +16,7 @@ from . import counters
 from .access import AccessPolicy
 from .entities import EntityRegistry
 from .hooks.host import PluginHost
-from .roles.policy import RolePolicy
+from .roles.policy import GrantsCache, RolePolicy
 from .settings import Settings
 
 log = logging.getLogger("trato")
@@ -35,6 +35,7 @@ class TratoState:
     schema_listeners: list[Callable[[int], None]] = field(default_factory=list)
     entities: EntityRegistry = field(init=False)  # set by create_app
     access: AccessPolicy = field(default_factory=RolePolicy)
+    grants: GrantsCache = field(default_factory=GrantsCache)
 
     def refresh(self) -> bool:
         """Catch up with changes other processes made; False if the database is not set up.

@@ -111,25 +111,27 @@ def _parse(header_value: str | None) -> tuple[str, str] | None:
 def authenticate_bearer(header_value: str | None) -> tuple[User, str] | None:
     """The active user and scope an `Authorization: Bearer ...` value stands for, or None.
 
-    Records the token's last use. The lookup and that write run in a short
-    transaction of their own before the request's session reads anything,
-    so an API call that then writes starts from a fresh snapshot.
+    The token and its user come in one statement of the request's session.
+    Its last use is written at most every `LAST_USED_EVERY`, in a short
+    transaction of its own, so that the request's own transaction holds no
+    write it did not ask for. The request's read is ended first: on SQLite a
+    transaction that read before another one wrote may not write any more.
     """
     parsed = _parse(header_value)
     if parsed is None:
         return None
     prefix, text = parsed
     now = utcnow()
-    with current_app.extensions["trato"].sessionmaker() as own, own.begin():
-        row = own.execute(
-            select(ApiToken.id, ApiToken.token_hash, ApiToken.scope, ApiToken.user_id, ApiToken.last_used_at)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None), User.active,
-                   (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
-        ).one_or_none()
-        if row is None or not hmac.compare_digest(row.token_hash, _digest(text)):
-            return None
-        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
-            own.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-    user = db.session().get(User, row.user_id)
-    return (user, row.scope) if user is not None else None
+    found = db.session().execute(
+        select(User, ApiToken.id, ApiToken.token_hash, ApiToken.scope, ApiToken.last_used_at)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None), User.active,
+               (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
+    ).one_or_none()
+    if found is None or not hmac.compare_digest(found.token_hash, _digest(text)):
+        return None
+    if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
+        db.session().rollback()
+        with current_app.extensions["trato"].sessionmaker() as own, own.begin():
+            own.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+    return found.User, found.scope

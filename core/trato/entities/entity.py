@@ -1,7 +1,7 @@
 """An entity as the rest of Trato sees it: metadata, its table, and its fields."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cached_property
@@ -68,6 +68,13 @@ class Entity:
             field = self.fields[self.title_field]
             return field.type.format(field, values[self.title_field])
         return f"#{values.get('id')}"
+
+    @cached_property
+    def dump(self) -> Callable[[Mapping[str, Any], frozenset[str]], dict[str, Any]]:
+        """A record's values as the API returns them (the `update` schema's dump), less the names given."""
+        from ..fields.dumpers import record_dumper
+
+        return record_dumper(self.schemas["update"])
 
     @cached_property
     def schemas(self) -> dict[str, Schema]:

@@ -4,8 +4,9 @@ Per entity the role's row (or its `*` row) gives the allowed actions and the
 scope: `own` records (owner is the user), `team` (also those owned by users
 whose roles report to the user's, by members of the user's teams, or by one
 of those teams), or `all`. Administrators (`role.is_admin`) may do
-everything. What a user holds is loaded once per request (`Grants`), and
-afresh on every call outside one (jobs).
+everything. What a user holds (`Grants`) is loaded once and kept by the
+worker until the `roles` counter moves (see tracking.py), and loaded afresh
+on every call outside a request (jobs, the CLI).
 """
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from flask import g, has_request_context
+from flask import current_app, has_request_context
 from sqlalchemy import ColumnElement, Select, false, or_, select
 
-from .. import db
+from .. import counters, db
 from ..access import ACTIONS, PermissionRefused
 from ..i18n import _, _l
 from ..models import User
@@ -96,14 +97,37 @@ def _below(session: Any, role_id: int | None) -> frozenset[int]:
     return frozenset(found)
 
 
+class GrantsCache:
+    """The grants a worker loaded, valid while the `roles` counter has the value they were loaded under.
+
+    The counter is read at the start of every request (`TratoState.refresh`),
+    before any grants are loaded, so what is kept under a value is at least
+    as new as that value. Without it a request would spend six statements of
+    its ten or so on the user's role before reading a single record.
+    """
+
+    LIMIT = 10_000  # users kept per worker before it starts afresh
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.kept: dict[int, Grants] = {}
+
+    def get(self, version: int | None, user: Any) -> Grants:
+        if version != self.version or len(self.kept) >= self.LIMIT:
+            self.version, self.kept = version, {}
+        kept = self.kept  # another thread may start a new dict meanwhile: this one stays consistent
+        grants = kept.get(user.id)
+        if grants is None:
+            grants = kept[user.id] = Grants.load(user)
+        return grants
+
+
 def grants_of(user: Any) -> Grants:
-    """The user's grants, loaded once per request."""
+    """The user's grants: kept across requests until roles change, loaded afresh outside a request."""
     if not has_request_context():
         return Grants.load(user)
-    cache: dict[int, Grants] = g.setdefault("_trato_grants", {})
-    if user.id not in cache:
-        cache[user.id] = Grants.load(user)
-    return cache[user.id]
+    state = current_app.extensions["trato"]
+    return state.grants.get(state.seen.get(counters.ROLES), user)
 
 
 def _team_exists(team_id: int) -> bool:
