@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 
 from trato import QueryError, engine, records
 from trato.records import Condition, Group, from_json
@@ -146,6 +147,21 @@ def test_counts_are_exact_up_to_the_threshold_then_flagged(book, ana):
     large = deals(ana).count(threshold=5)
     assert not large.exact and large.value >= 6
     assert large.kind == ("estimate" if engine().dialect.name == "postgresql" else "at_least")
+
+
+def test_a_first_page_holding_every_match_is_counted_without_asking_again(book, ana):
+    query = deals(ana).where({"stage": "new"})
+    whole, part = query.page(limit=50), query.page(limit=2)
+    assert whole.complete and not part.complete and not query.page(limit=2, cursor=part.next_cursor).complete
+    sent: list[str] = []
+    listen = lambda *args: sent.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine(), "before_cursor_execute", listen)
+    try:
+        total = query.count(page=whole)
+    finally:
+        event.remove(engine(), "before_cursor_execute", listen)
+    assert (total.value, total.exact, sent) == (4, True, [])
+    assert query.count(page=part).value == 4
 
 
 def test_the_recycle_bin_is_its_own_list(book, ana):

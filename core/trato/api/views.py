@@ -46,7 +46,7 @@ def list_records(entity: str) -> Response:
     if request.args.get("sort"):
         query = query.order_by(request.args["sort"])
     page = query.page(limit=http.limit(), cursor=request.args.get("cursor") or None)
-    total = query.count()
+    total = query.count(page=page)
     hidden = access.hidden_fields(g.api_user, e)
     return jsonify({"data": [dump(e, item, hidden) for item in page.items],
                     "meta": {"count": total.value, "count_is_estimate": not total.exact,

@@ -1,4 +1,13 @@
-"""Counting matches cheaply: exact while small, estimated (and said to be) when large."""
+"""Counting matches cheaply: exact while small, estimated (and said to be) when large.
+
+On PostgreSQL the planner's estimate is asked first: when it is far past
+the threshold, counting up to the threshold would only confirm what the
+count will say anyway ("about N"), at the price of reading threshold + 1
+rows, tens of milliseconds on a large table when the filter is selective
+in another order than the table's. A filter the planner overestimates by
+more than `TRUSTED_MARGIN` times shows an estimate where it could have
+shown an exact count below the threshold; the rows listed are the same.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,12 +48,23 @@ def _explain(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
+# An estimate this many times the threshold is shown without counting.
+TRUSTED_MARGIN = 5
+
+
+def _estimate(session: Session, statement: Select[Any]) -> int:
+    plan = session.execute(Explain(statement)).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 def count(session: Session, statement: Select[Any], key: ColumnElement[Any], threshold: int) -> Count:
+    estimate = _estimate(session, statement) if session.get_bind().dialect.name == "postgresql" else None
+    if estimate is not None and estimate > threshold * TRUSTED_MARGIN:
+        return Count(estimate, "estimate")
     capped = statement.with_only_columns(key).limit(threshold + 1).subquery()
     exact = session.scalar(select(func.count()).select_from(capped)) or 0
     if exact <= threshold:
         return Count(exact, "exact")
-    if session.get_bind().dialect.name == "postgresql":
-        plan = session.execute(Explain(statement)).scalar()
-        return Count(max(int(plan[0]["Plan"]["Plan Rows"]), exact), "estimate")
+    if estimate is not None:
+        return Count(max(estimate, exact), "estimate")
     return Count(exact, "at_least")

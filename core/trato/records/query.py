@@ -31,6 +31,8 @@ DEFAULT_SORT = "-id"
 class Page:
     items: list[RecordData]
     next_cursor: str | None
+    # The first page with no page after it: every match is here, so they need no counting.
+    complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class RecordQuery:
         if len(rows) > limit:
             last = items[-1]
             following = keyset.encode(self.sort, [k.field.type.sort_key(k.field, last[k.field.name]) for k in keys])
-        return Page(items, following)
+        return Page(items, following, complete=cursor is None and following is None)
 
     def _rows(self, stmt: Select[Any], keys: list[keyset.SortKey], values: list[Any] | None, limit: int
               ) -> list[Any]:
@@ -123,8 +125,14 @@ class RecordQuery:
             stmt = stmt.where(keyset.after(keys, values))
         return list(db.session().execute(stmt.order_by(*(k.ordering() for k in keys)).limit(limit)).mappings())
 
-    def count(self, threshold: int = COUNT_THRESHOLD) -> Count:
-        """How many records match: exact up to `threshold`, an estimate (flagged) beyond it."""
+    def count(self, threshold: int = COUNT_THRESHOLD, page: Page | None = None) -> Count:
+        """How many records match: exact up to `threshold`, an estimate (flagged) beyond it.
+
+        Given the `page` just read, a first page that holds every match is
+        counted without asking the database again.
+        """
+        if page is not None and page.complete:
+            return Count(len(page.items), "exact")
         return count(db.session(), self.statement(), self.entity.table.c.id, threshold)
 
 
