@@ -1,6 +1,7 @@
 """The application factory."""
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from . import db
 from .entities import EntityRegistry
@@ -96,6 +98,26 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
     register_core_tasks(TaskRegistry(app, state.huey, "core", state.tasks))
     adopt(app, host.loaded)
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Catch up with the database and build every entity and its schemas, as a first request would.
+
+    A server that forks its workers after this (gunicorn's `preload_app`)
+    saves each of them that work and shares the memory it took. A database
+    that is not reachable or not set up yet is no reason to fail here: the
+    first request then does the work, or shows that the setup is missing.
+    """
+    state = app.extensions["trato"]
+    try:
+        with app.app_context():
+            if state.refresh():
+                for entity in state.entities.all():
+                    entity.dump  # noqa: B018 - built once here rather than on the first request
+    except OperationalError as exc:
+        logging.getLogger("trato").warning("not warmed up: the database did not answer (%s)", exc)
+    finally:
+        state.engine.dispose()
 
 
 def _configure(app: Flask, settings: Settings) -> None:

@@ -1,8 +1,11 @@
 """The WSGI application for production servers: `gunicorn trato.wsgi:app`.
 
 Settings come from the `TRATO_*` environment and the instance folder's
-`trato.toml`, as for the `trato` command.
+`trato.toml`, as for the `trato` command. The app is warmed up here, so that
+with gunicorn's `preload_app` every worker forks from a process that has
+already done what each would otherwise do on its first request.
 """
-from .app import create_app
+from .app import create_app, warm_up
 
 app = create_app()
+warm_up(app)

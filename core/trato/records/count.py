@@ -49,7 +49,7 @@ def _explain(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 # An estimate this many times the threshold is shown without counting.
-TRUSTED_MARGIN = 5
+TRUSTED_MARGIN = 2
 
 
 def _estimate(session: Session, statement: Select[Any]) -> int:
