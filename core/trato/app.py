@@ -136,5 +136,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         BABEL_DEFAULT_TIMEZONE=settings.default_timezone,
         TRATO_SETTINGS=settings,
     )
+    # JSON keeps each record's fields in their schema's order; sorting the keys of every row of every
+    # list was a third of the encoding's time.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     if not settings.secret_key:
         raise ConfigError("no secret key: set TRATO_SECRET_KEY or let Trato write one into the instance folder")
