@@ -25,17 +25,21 @@ class Group:
 
 
 def search_all(text: str, user: Any) -> list[Group]:
-    """The first matches of `text` in each entity the user may view that has search fields."""
+    """The newest matches of `text` in each entity the user may view that has search fields.
+
+    Newest first rather than by title: walking a title index until five rows
+    match reads every record filed before the first match (a quarter of a
+    second at a million contacts for "garcía"), while ids are independent of
+    what is searched, so either a few rows are read or, for a rare word, the
+    search indexes answer.
+    """
     groups = []
     for entity in current_app.extensions["trato"].entities.all():
         if not entity.search_fields:
             continue
         try:
             access.check(user, entity, "view")
-            query = records.query(entity, user=user).search(text)
-            if entity.title_field and entity.fields[entity.title_field].sortable:
-                query = query.order_by(entity.title_field)
-            page = query.page(limit=PER_ENTITY)
+            page = records.query(entity, user=user).search(text).order_by("-id").page(limit=PER_ENTITY)
         except (access.PermissionRefused, QueryError):
             continue  # not this user's to see, or every search field hidden from their role
         if page.items:
