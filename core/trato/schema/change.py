@@ -16,6 +16,7 @@ from ..entities import EntityRegistry
 from ..entities.meta import BUILTIN, EntityRow
 from ..i18n import _
 from ..models import utcnow
+from ..records import sort_indexes
 from .ddl import Ddl
 
 log = logging.getLogger("trato.schema")
@@ -71,17 +72,19 @@ def schema_change(entity: str) -> Iterator[SchemaChange]:
 
 
 def refresh_search_index(entity: str) -> None:
-    """Bring the entity's search index in line with its search fields, after the change committed.
+    """Bring the entity's search index, and its title's sort index, in line after the change committed.
 
-    A separate transaction: the index only speeds search up, so a failure
-    here is logged and leaves the change itself in place.
+    A separate transaction: the indexes only speed lists and search up, so a
+    failure here is logged and leaves the change itself in place.
     """
     registry_now = registry()
     if entity not in registry_now:
         return
     session = db.session()
     try:
-        if search.sync(session.connection(), [registry_now.get(entity)]):
+        changed = registry_now.get(entity)
+        sort_indexes.sync(session.connection(), [changed])
+        if search.sync(session.connection(), [changed]):
             counters.bump(session, counters.SCHEMA)
         session.commit()
     except Exception:

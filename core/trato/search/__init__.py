@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from .. import counters
+from ..records import sort_indexes
 from .indexes import drop_fts, sync
 from .match import condition
 
@@ -14,14 +15,20 @@ log = logging.getLogger("trato.search")
 
 
 def sync_all(state: Any) -> list[str]:
-    """Bring every enabled entity's search index in line (after a plugin is enabled, `db upgrade`, `init`).
+    """Bring every enabled entity's search index, and its title's sort index (records.sort_indexes), in line
+    (after a plugin is enabled, `db upgrade`, `init`, a change of search or title fields).
 
-    Moves the `schema` counter when an index changed, so that every worker
-    looks at its entities' indexes again. Returns the entities whose index changed.
+    Moves the `schema` counter when a search index changed, so that every
+    worker looks at its entities' indexes again. Returns the entities whose
+    search index changed.
     """
     state.refresh()
     with state.sessionmaker() as session:
-        changed = sync(session.connection(), state.entities.all())
+        entities = state.entities.all()
+        changed = sync(session.connection(), entities)
+        sorted_anew = sort_indexes.sync(session.connection(), entities)
+        if sorted_anew:
+            log.info("sort indexes made: %s", ", ".join(sorted_anew))
         if changed:
             counters.bump(session, counters.SCHEMA)
         session.commit()
