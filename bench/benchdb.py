@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from trato import create_app, migrate
+from trato import create_app, migrate, search
 from trato.models import User
 from trato.settings import Settings
 
@@ -56,13 +56,15 @@ def server_env(url: str, instance: Path) -> dict[str, str]:
 
 
 def open_app(url: str, instance: Path) -> Flask:
-    """The app on a bench database, migrated (the core and the enabled plugins)."""
+    """The app on a bench database, brought up to date as `trato db upgrade` does (migrations, then the
+    run-time search and sort indexes)."""
     instance.mkdir(parents=True, exist_ok=True)
     app = create_app(settings(url, instance))
     state = app.extensions["trato"]
     with state.engine.begin() as conn:
         migrate.upgrade(conn, state.plugins.records, [])
-    state.refresh()
+    with app.app_context():
+        search.sync_all(state)
     return app
 
 
