@@ -61,8 +61,10 @@ def open_app(url: str, instance: Path) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     app = create_app(settings(url, instance))
     state = app.extensions["trato"]
+    if migrate.is_initialised(state.engine):
+        state.refresh()  # learn which plugins are enabled, so that their branches are upgraded too
     with state.engine.begin() as conn:
-        migrate.upgrade(conn, state.plugins.records, [])
+        migrate.upgrade(conn, state.plugins.records, state.plugins.enabled_in_order())
     with app.app_context():
         search.sync_all(state)
     return app

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Index
 from sqlalchemy.orm import Mapped
 
 from trato import Base, EntityInfo, Money, Record, field
@@ -95,6 +96,9 @@ class Deal(Record, Base):
     __tablename__ = "sales_deal"
     __entity__ = EntityInfo(_l("Deal"), _l("Deals"), title="name", search=("name", "next_step"),
                             list_columns=("name", "account_id", "stage_id", "amount", "close_date", "owner_id"))
+    # A board column: one stage's deals by close date (views.board). Without it the column walks the
+    # close-date index past every other stage's deals: 160 ms for a stage of a 100,000-deal pipeline.
+    __table_args__ = (Index("ix_sales_deal_board", "stage_id", "close_date", "id"),)
 
     name: Mapped[str] = field("text", label=_l("Name"), required=True, length=200)
     account_id: Mapped[int | None] = field("relation", label=_l("Account"), target="contacts_account")
