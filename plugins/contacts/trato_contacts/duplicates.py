@@ -103,13 +103,17 @@ def _contact_queries(query: RecordQuery, values: Mapping[str, Any]) -> list[Reco
 
 
 def _account_queries(query: RecordQuery, values: Mapping[str, Any]) -> list[RecordQuery]:
-    """Accounts with the tax id; accounts found by the name's longest word (the search ignores case and accents)."""
+    """Accounts with the tax id; accounts found by every word of the name (the search ignores case and accents).
+
+    Every word, not the longest only: a duplicate's name has them all, and one
+    common word ("Transportes") matches thousands of accounts on a large book.
+    """
     found = []
     if values.get("tax_id"):
         found.append(replace(query, conditions=(*query.conditions, query.entity.table.c.tax_id == values["tax_id"])))
     words = folded(values.get("name")).split()
     if words:
-        found.append(query.search(max(words, key=len)))
+        found.append(query.search(" ".join(words)))
     return found
 
 
