@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from . import db
@@ -10,12 +11,30 @@ from .models import User
 from .roles.models import Team, TeamMember
 
 
+# The most users a picker lists (by name); past that, people type an id or use the filters.
+ACTIVE_USERS_LIMIT = 500
+
+
+def active_users() -> list[tuple[int, str]]:
+    """The active users' ids and names by name, for pickers; read once per request (names are then known too)."""
+    if "trato_active_users" not in g:
+        g.trato_active_users = [tuple(row) for row in db.session().execute(
+            select(User.id, User.name).where(User.active.is_(True)).order_by(User.name).limit(ACTIVE_USERS_LIMIT))]
+    return g.trato_active_users  # type: ignore[no-any-return]
+
+
 def user_names(ids: Iterable[int | None]) -> dict[int, str]:
-    """The names of the users with these ids (missing ids are left out)."""
+    """The names of the users with these ids (missing ids are left out).
+
+    Those of the request's `active_users`, when it read them already, are not read again.
+    """
     wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return dict(db.session().execute(select(User.id, User.name).where(User.id.in_(wanted))).all())  # type: ignore[arg-type]
+    known = dict(g.get("trato_active_users", ())) if has_app_context() else {}
+    names = {i: known[i] for i in wanted if i in known}
+    if wanted - names.keys():
+        names.update(db.session().execute(select(User.id, User.name)  # type: ignore[arg-type]
+                                          .where(User.id.in_(wanted - names.keys()))).all())
+    return names
 
 
 def team_names(ids: Iterable[int | None]) -> dict[int, str]:

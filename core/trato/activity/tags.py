@@ -1,8 +1,9 @@
 """Tags on any record, in a core table (no column on the entity), and the condition a list filters by."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from .. import db
 from ..entities import Entity
@@ -49,8 +50,16 @@ def remove(entity: str, record_id: int, tag: str) -> None:
 
 
 def in_use(entity: str) -> list[str]:
-    """Every tag used on `entity`'s records, for a list page's tag filter."""
-    return list(db.session().scalars(select(Tag.tag).where(Tag.entity == entity).distinct().order_by(Tag.tag)))
+    """Every tag used on `entity`'s records, for a list page's tag filter.
+
+    Read as a loose index scan, one step along the (entity, tag) index per distinct tag: a DISTINCT would
+    read the entry of every tagged record on each list page.
+    """
+    later = aliased(Tag)
+    seen = select(func.min(Tag.tag).label("tag")).where(Tag.entity == entity).cte("seen", recursive=True)
+    seen = seen.union_all(select(select(func.min(later.tag)).where(later.entity == entity, later.tag > seen.c.tag)
+                                 .scalar_subquery()).where(seen.c.tag.is_not(None)))
+    return list(db.session().scalars(select(seen.c.tag).where(seen.c.tag.is_not(None)).order_by(seen.c.tag)))
 
 
 def tag_filter(entity: Entity, tag: str) -> ColumnElement[bool]:

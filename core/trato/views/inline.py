@@ -17,6 +17,7 @@ from ..entities import Entity
 from ..fields import Field
 from ..i18n import _
 from ..records import RecordData, SaveRefused, StaleRecord, ValidationFailed
+from .cells import Cells
 from .inputs import Input, form_errors, form_fields, inputs, signed_in, submitted
 from .pages import _entity, _record, bp
 from .present import Presenter
@@ -38,9 +39,9 @@ def _field(entity: Entity, name: str) -> Field:
 
 
 def _cell(entity: Entity, record: RecordData, field: Field, status: int = 200) -> Any:
-    shown = Presenter(entity, [record], signed_in(), [field]).row(record)[0]
-    return render_template("records/_cell.html", entity=entity, record=record, cell=shown, editable=True,
-                           first=bool(request.values.get("first"))), status
+    cells = Cells(entity, Presenter(entity, [record], signed_in(), [field]), {field.name},
+                  linked=bool(request.values.get("first")))
+    return render_template("records/_cell.html", cell=cells.row(record).cells[0]), status
 
 
 def _input(entity: Entity, record: RecordData, field: Field, texts: dict[str, str] | None = None,

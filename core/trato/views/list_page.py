@@ -13,12 +13,15 @@ from flask_login import login_required
 
 from .. import access
 from ..activity.tags import in_use as tags_in_use
+from ..directory import active_users
+from ..fields import localize
 from ..records import QueryError
 from . import saved
+from .cells import Cells
 from .inline import editable_fields
 from .inputs import signed_in
 from .listing import OPERATOR_LABELS, PAGE_SIZE, ListState, date_fields, select_fields
-from .mass import mass_fields, owner_choices
+from .mass import mass_fields
 from .pages import _entity, _fragment_or_page, bp
 from .present import Presenter, visible_fields
 
@@ -54,20 +57,22 @@ def listing(entity: str) -> Any:
         alternatives = state.tree_items(e)
         query = state.query(e, user, visible)
         page = query.page(limit=PAGE_SIZE, cursor=state.cursor)
-        total = query.count()
+        total = query.count(page=page)
     except QueryError as exc:
         error = str(exc)
     items = page.items if page else []
-    presenter = Presenter(e, items, user, [visible[c] for c in state.columns])
     can_edit = access.allowed(user, e, "edit")
-    context = dict(entity=e, state=state, rows=[(r, presenter.row(r)) for r in items], error=error,
+    owners = active_users() if can_edit else []  # before the cells: the owners' names come with it
+    presenter = Presenter(e, items, user, [visible[c] for c in state.columns])
+    editable = editable_fields(e, user) if can_edit else set()
+    context = dict(entity=e, state=state, rows=Cells(e, presenter, editable).rows(items), error=error,
                    next_cursor=page.next_cursor if page else None, total=total, fields=list(visible.values()),
+                   labels={name: localize(f.label) for name, f in visible.items()},
                    headers=[visible[c] for c in state.columns], operator_labels=OPERATOR_LABELS,
                    alternatives=alternatives, can_create=access.allowed(user, e, "create"), can_edit=can_edit,
                    can_delete=access.allowed(user, e, "delete"), can_export=access.allowed(user, e, "export"),
-                   editable=editable_fields(e, user) if can_edit else set(),
                    mass_fields=mass_fields(e, user) if can_edit else [],
-                   owners=owner_choices() if can_edit else [], menu=saved.menu(e, "list", request.args),
+                   owners=owners, menu=saved.menu(e, "list", request.args),
                    has_selects=bool(select_fields(visible)), has_dates=bool(date_fields(visible)),
-                   tags=tags_in_use(e.name))
+                   tags=[] if state.tag else tags_in_use(e.name))
     return _fragment_or_page("records/list.html", 400 if error else 200, **context)

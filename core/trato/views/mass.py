@@ -12,14 +12,12 @@ from urllib.parse import parse_qsl, urlencode
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import ngettext
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .. import access, db, records
+from .. import access, records
 from ..entities import Entity
 from ..fields import Field, FieldValueError, localize
 from ..i18n import _
-from ..models import User
 from ..records import Change, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
 from .inline import editable_fields
 from .inputs import signed_in, submitted
@@ -27,18 +25,11 @@ from .listing import ListState
 from .pages import _entity, bp
 from .present import visible_fields
 
-OWNER_CHOICES_LIMIT = 500
-
 
 def mass_fields(entity: Entity, user: Any) -> list[Field]:
     """The fields a mass update may set (the owner has its own action)."""
     names = editable_fields(entity, user) - {"owner_id"}
     return [f for f in entity.fields.values() if f.name in names]
-
-
-def owner_choices() -> list[tuple[int, str]]:
-    return [tuple(row) for row in db.session().execute(  # type: ignore[misc]
-        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name).limit(OWNER_CHOICES_LIMIT))]
 
 
 def _back(entity: Entity) -> Any:

@@ -8,12 +8,12 @@ from flask import abort, render_template, request
 from flask_login import login_required
 
 from .. import access, records
+from ..directory import active_users
 from ..entities import UnknownEntity
 from ..i18n import _
 from ..records import QueryError
 from .inputs import signed_in
 from .listing import OPERATOR_LABELS
-from .mass import owner_choices
 from .pages import _entity, bp
 from .present import entities, visible_fields
 
@@ -35,7 +35,7 @@ def filter_value(entity: str) -> Any:
             target = entities().get(field.type.target(field))
         except UnknownEntity:
             target = None
-    users = owner_choices() if field.type.widget == "user" else []
+    users = active_users() if field.type.widget == "user" else []
     return render_template("records/_filter_value.html", entity=e, field=field, operators=operators,
                            target=target, users=users)
 

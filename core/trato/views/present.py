@@ -7,7 +7,7 @@ per row: a 50-row list with three relation columns costs three reads.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,13 +42,34 @@ def visible_fields(entity: Entity, user: Any, names: Iterable[str] | None = None
     return [f for f in chosen if f.name not in hidden]
 
 
-def record_url(entity: Entity | str, record_id: int) -> str:
-    """Where a record's page is: its plugin's own page when it declares one (EntityInfo.pages), else the generic one."""
+# A record id no page has, put in a URL once to find where every other id goes.
+_PROBE_ID = 918273645
+
+
+def id_url(endpoint: str, **values: Any) -> Callable[[int], str]:
+    """`url_for(endpoint, record_id=…, **values)` as a function of the id, for pages that link many records.
+
+    It builds one URL and fills the id in for each row, since `url_for`
+    (routing rules, defaults, escaping) would cost more than the rest of a
+    list cell.
+    """
+    head, _probe, tail = url_for(endpoint, record_id=_PROBE_ID, **values).rpartition(str(_PROBE_ID))
+    return lambda record_id: f"{head}{record_id}{tail}"
+
+
+def record_urls(entity: Entity | str) -> Callable[[int], str]:
+    """Where the records of `entity` have their page: its plugin's own page when it declares one
+    (EntityInfo.pages), else the generic one; as a function of the record's id."""
     e = entities().get(entity) if isinstance(entity, str) else entity
     endpoint = e.pages.get("detail")
     if endpoint:
-        return url_for(endpoint, record_id=record_id)
-    return url_for("records.detail", entity=e.name, record_id=record_id)
+        return id_url(endpoint)
+    return id_url("records.detail", entity=e.name)
+
+
+def record_url(entity: Entity | str, record_id: int) -> str:
+    """Where a record's page is (see `record_urls`)."""
+    return record_urls(entity)(record_id)
 
 
 class Presenter:
@@ -59,7 +80,11 @@ class Presenter:
         self.entity = entity
         self.user = user
         self.fields = list(fields) if fields is not None else visible_fields(entity, user)
+        self.labels = {f.name: localize(f.label) for f in self.fields}
+        self.options = {f.name: {o.value: o.text for o in f.options} for f in self.fields
+                        if f.type.cell in ("badge", "badges")}
         self.titles = self._titles(items)
+        self.links = {target: record_urls(target) for target in self.titles}
         self.users = self._users(items)
         self.teams = self._teams(items)
 
@@ -97,7 +122,7 @@ class Presenter:
             if f.type.cell == "relation":
                 target = f.type.target(f)
                 if value in self.titles.get(target, {}):
-                    href = record_url(target, value)
+                    href = self.links[target](value)
                 else:
                     text = f"#{value}"
             elif f.type.cell == "url":
@@ -106,7 +131,7 @@ class Presenter:
                 href = f"mailto:{value}"
             elif f.type.cell == "phone":
                 href = "tel:" + "".join(ch for ch in str(value) if ch.isdigit() or ch == "+")
-        return Shown(f.name, localize(f.label), text, href, f.type.cell, f.section)
+        return Shown(f.name, self.labels.get(f.name) or localize(f.label), text, href, f.type.cell, f.section)
 
     def _text(self, f: Field, value: Any) -> str:
         if value is None or value == "" or value == []:
@@ -119,7 +144,7 @@ class Presenter:
         if cell == "team":
             return self.teams.get(value, f"#{value}")
         if cell in ("badge", "badges"):
-            labels = {o.value: o.text for o in f.options}
+            labels = self.options.get(f.name) or {o.value: o.text for o in f.options}
             values = value if isinstance(value, list) else [value]
             return ", ".join(labels.get(v, str(v)) for v in values)
         if cell == "boolean":

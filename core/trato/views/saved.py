@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import Select, and_, delete, or_, select
 from werkzeug.wrappers import Response
 
 from .. import db
@@ -22,7 +22,7 @@ from ..entities import Entity
 from ..i18n import _
 from ..models import utcnow
 from ..roles.membership import team_ids_of
-from ..roles.models import Team
+from ..roles.models import Team, TeamMember
 from .inputs import signed_in
 from .pages import _entity, bp
 from ..saved_views import KINDS, SHARING, DefaultView, SavedView
@@ -46,17 +46,20 @@ class Menu:
     user_id: int
 
 
-def visible(entity: str, user: Any) -> list[SavedView]:
-    """The views of `entity` the user owns or that are shared with them, by name."""
-    session = db.session()
-    teams = team_ids_of(session, user.id)
-    shared = [SavedView.shared == "everyone", SavedView.owner_id == user.id]
+def _visible(entity: str, user: Any) -> Select[tuple[SavedView]]:
+    """The views of `entity` the user owns or that are shared with them, by name (their teams read in the same
+    statement)."""
+    teams = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+    shared = [SavedView.shared == "everyone", SavedView.owner_id == user.id,
+              and_(SavedView.shared == "team", SavedView.team_id.in_(teams))]
     if user.role_id is not None:
         shared.append(and_(SavedView.shared == "role", SavedView.role_id == user.role_id))
-    if teams:
-        shared.append(and_(SavedView.shared == "team", SavedView.team_id.in_(teams)))
-    return list(session.scalars(select(SavedView).where(SavedView.entity == entity, or_(*shared))
-                                .order_by(SavedView.name, SavedView.id)))
+    return select(SavedView).where(SavedView.entity == entity, or_(*shared)).order_by(SavedView.name, SavedView.id)
+
+
+def visible(entity: str, user: Any) -> list[SavedView]:
+    """The views of `entity` the user owns or that are shared with them, by name."""
+    return list(db.session().scalars(_visible(entity, user)))
 
 
 def default_of(entity: str, user: Any) -> SavedView | None:
@@ -82,13 +85,17 @@ def url_of(view: SavedView) -> str:
 def menu(entity: Entity, kind: str, args: Any) -> Menu:
     """The menu for a page of `kind` whose URL parameters are `args`."""
     user = signed_in()
-    views = visible(entity.name, user)
+    session = db.session()
+    default = (select(DefaultView.view_id).where(DefaultView.user_id == user.id, DefaultView.entity == entity.name)
+               .scalar_subquery())
+    rows = session.execute(_visible(entity.name, user).add_columns(default.label("default_id"))).all()
+    views = [view for view, _default in rows]
     current = next((v for v in views if str(v.id) == args.get("view")), None)
-    default = db.session().get(DefaultView, (user.id, entity.name))
-    teams = list(db.session().scalars(select(Team).where(Team.id.in_(team_ids_of(db.session(), user.id)))
-                                      .order_by(Team.name)))
+    teams = list(session.scalars(select(Team).join(TeamMember, TeamMember.team_id == Team.id)
+                                 .where(TeamMember.user_id == user.id).order_by(Team.name)))
     query = kept(urlencode(list(args.items(multi=True))))
-    return Menu(views, current, default.view_id if default else None, kind, query, teams, user.id)
+    # The default comes with the views: with none the user may open, there is no default to offer to clear.
+    return Menu(views, current, rows[0].default_id if rows else None, kind, query, teams, user.id)
 
 
 def _own(entity: Entity, view_id: int) -> SavedView:
