@@ -12,9 +12,12 @@ SCHEMA = "schema"
 ROLES = "roles"
 
 
+_ALL = select(Counter.name, Counter.value)
+
+
 def read_all(session: Session) -> dict[str, int]:
     """One indexed read of every counter (run once per request)."""
-    return {name: value for name, value in session.execute(select(Counter.name, Counter.value))}
+    return {name: value for name, value in session.execute(_ALL)}
 
 
 def bump_on(connection: Connection, name: str) -> None:

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ForeignKey, String, select, update
+from sqlalchemy import ForeignKey, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import db, security_log
@@ -108,6 +108,13 @@ def _parse(header_value: str | None) -> tuple[str, str] | None:
     return prefix, text
 
 
+# Built once: every API request runs it, and building the statement cost as much as running it.
+_LIVE_TOKEN = (select(User, ApiToken.id, ApiToken.token_hash, ApiToken.scope, ApiToken.last_used_at)
+               .join(User, User.id == ApiToken.user_id)
+               .where(ApiToken.prefix == bindparam("prefix"), ApiToken.revoked_at.is_(None), User.active,
+                      ApiToken.expires_at.is_(None) | (ApiToken.expires_at > bindparam("now"))))
+
+
 def authenticate_bearer(header_value: str | None) -> tuple[User, str] | None:
     """The active user and scope an `Authorization: Bearer ...` value stands for, or None.
 
@@ -122,12 +129,7 @@ def authenticate_bearer(header_value: str | None) -> tuple[User, str] | None:
         return None
     prefix, text = parsed
     now = utcnow()
-    found = db.session().execute(
-        select(User, ApiToken.id, ApiToken.token_hash, ApiToken.scope, ApiToken.last_used_at)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None), User.active,
-               (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
-    ).one_or_none()
+    found = db.session().execute(_LIVE_TOKEN, {"prefix": prefix, "now": now}).one_or_none()
     if found is None or not hmac.compare_digest(found.token_hash, _digest(text)):
         return None
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
