@@ -149,6 +149,18 @@ def test_counts_are_exact_up_to_the_threshold_then_flagged(book, ana):
     assert large.kind == ("estimate" if engine().dialect.name == "postgresql" else "at_least")
 
 
+def test_startswith_finds_every_spelling_of_the_prefix_in_either_sort_order(ctx, ana):
+    spelled = ["mora", "Morales", "MORENO", "mOrán", "Mor", "Moñino", "Amor", "Muñoz", "Lorca", "Zamora", "mo"]
+    records.bulk_create("trade_deal", [{"name": n, "stage": "new"} for n in spelled], user=ana)
+    matching = {"mora", "Morales", "MORENO", "mOrán", "Mor"}
+    for prefix in ("mor", "MOR", "Mor", "mOR"):
+        for sort in ("name", "-name", "-id"):
+            found = deals(ana).where({"name__startswith": prefix}).order_by(sort).page(limit=3)
+            rest = deals(ana).where({"name__startswith": prefix}).order_by(sort).page(limit=3, cursor=found.next_cursor)
+            assert {d["name"] for d in found.items + rest.items} == matching, (prefix, sort)
+    assert {d["name"] for d in deals(ana).where({"name__startswith": "moñ"}).page().items} == {"Moñino"}
+
+
 def test_a_first_page_holding_every_match_is_counted_without_asking_again(book, ana):
     query = deals(ana).where({"stage": "new"})
     whole, part = query.page(limit=50), query.page(limit=2)

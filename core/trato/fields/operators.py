@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, String, literal, or_
+from sqlalchemy import Boolean, String, and_, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -37,6 +37,42 @@ def _json_list_has_postgresql(element: json_list_has, compiler: SQLCompiler, **k
     return f"({compiler.process(column, **kw)} @> jsonb_build_array({compiler.process(value, **kw)}))"
 
 
+class least_of(FunctionElement[Any]):
+    """The smaller of two values: LEAST on PostgreSQL, the two-argument min() on SQLite."""
+
+    inherit_cache = True
+    name = "least_of"
+
+
+@compiles(least_of, "postgresql")
+def _least_of_postgresql(element: least_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least_of, "sqlite")
+def _least_of_sqlite(element: least_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+def starts_with(expr: ColumnElement[Any], value: str) -> ColumnElement[bool]:
+    """`expr` begins with `value`, ignoring case; also a range an index on `expr` can start from.
+
+    The case-insensitive match alone is opaque to an index on the column, and
+    when a list is sorted by the same column the database walks that index
+    from the first row ("Abad") to the first match ("Mora"): half of a
+    million-row table, 1.9 s. Every case variant of the prefix sorts at or
+    after the smaller of its all-lower and all-upper spellings, whichever way
+    the collation orders case (lower first in glibc and ICU, upper first in C
+    and SQLite's binary order), and a longer string after its prefix; so
+    `expr >= least(lower, upper)` keeps every match and gives the index its
+    starting point. Where case is a last-resort difference (glibc, ICU) that
+    point is the first match; in C's byte order it is the all-capital
+    spelling ("MOR"), which still skips every earlier letter (0.2 s).
+    """
+    return and_(expr.istartswith(value, autoescape=True),
+                expr >= least_of(func.lower(literal(value, String())), func.upper(literal(value, String()))))
+
+
 def compare(op: str, expr: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
     """`expr <op> value` for a scalar column; `ne` keeps the empty ones, as people expect."""
     if op == "eq":
@@ -56,7 +92,7 @@ def compare(op: str, expr: ColumnElement[Any], value: Any) -> ColumnElement[bool
     if op == "contains":
         return expr.icontains(value, autoescape=True)
     if op == "startswith":
-        return expr.istartswith(value, autoescape=True)
+        return starts_with(expr, value)
     if op == "isnull":
         return expr.is_(None) if value else expr.is_not(None)
     raise ValueError(f"unknown operator {op!r}")
