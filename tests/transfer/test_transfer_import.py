@@ -10,10 +10,11 @@ from sqlalchemy import select
 from trato import db, records
 from trato.access import PermissionRefused
 from trato.models import Job
+from trato.records.audit import AuditEntry
 from trato.transfer import imports
 from trato.transfer.errors import TransferError
 from trato.transfer.mapping import map_columns
-from trato.transfer.models import Import, ImportMapping
+from trato.transfer.models import Import, ImportMapping, ImportRecord
 from trato.transfer.undo import undo
 
 
@@ -208,3 +209,41 @@ def test_an_update_key_that_several_records_share_is_a_row_error(ctx, admin):
     imp = run("Name,Seats\nAna,3\n", admin, mode="update", key="Nombre")
     assert (imp.key, imp.updated, imp.failed) == ("name", 0, 1)
     assert error_rows(imp)[1][-1] == "Row 2, column “Name”: 2 records have this Name."
+
+
+def test_each_batch_saves_its_good_rows_with_their_history_and_undo_links(ctx, admin, monkeypatch):
+    """Batches of many rows: records in file order, one audit row and one undo link each, bad rows named."""
+    monkeypatch.setattr(imports, "BATCH", 4)
+    records.create("x_contact", {"name": "Old", "email": "taken@example.com"}, user=admin)
+    lines = [f"P{n},p{n}@example.com,1990-01-{n + 1:02d}" for n in range(10)]
+    lines[2] = "Bad email,nope,"
+    lines[5] = "Taken,taken@example.com,"
+    lines[9] = "Bad day,bad@example.com,31/02/1990"
+    imp = run("Name,Email,Birthday\n" + "\n".join(lines) + "\n", admin)
+    assert (imp.status, imp.created, imp.failed) == ("done", 7, 3)
+    reasons = [r[-1] for r in error_rows(imp)[1:]]
+    assert [r.split(":")[0] for r in reasons] == ["Row 4, column “Email”", "Row 7, column “Email”",
+                                                 "Row 11, column “Birthday”"]
+    made = [r for r in contacts(admin).values() if r["name"] != "Old"]
+    assert [r["name"] for r in made] == [f"P{n}" for n in (0, 1, 3, 4, 6, 7, 8)]
+    links = db.session().execute(select(ImportRecord.record_id, ImportRecord.action, ImportRecord.version)
+                                 .where(ImportRecord.import_id == imp.id, ImportRecord.__table__.c.previous.is_(None))
+                                 .order_by(ImportRecord.record_id)).all()
+    assert links == [(r.id, "created", 1) for r in made]
+    audit = db.session().execute(select(AuditEntry.record_id, AuditEntry.action, AuditEntry.changes).where(
+        AuditEntry.entity == "x_contact", AuditEntry.record_id.in_([r.id for r in made])).order_by(AuditEntry.record_id)
+    ).all()
+    assert audit == [(r.id, "create", {"name": [None, r["name"]], "email": [None, r["email"]],
+                                       "birthday": [None, str(r["birthday"])], "owner_id": [None, admin.id]})
+                     for r in made]
+    assert undo(imp.id, user=admin).reverted == 7 and set(contacts(admin)) == {"Old"}
+
+
+def test_a_record_updated_by_two_batches_is_undone_to_its_state_before_the_first(ctx, admin, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 1)
+    ana = records.create("x_contact", {"name": "Ana", "email": "ana@example.com", "seats": 1}, user=admin)
+    imp = run("Email,Seats\nana@example.com,2\nana@example.com,3\n", admin, mode="update", key="email")
+    assert (imp.updated, imp.failed) == (2, 0) and contacts(admin)["Ana"]["seats"] == 3
+    link = db.session().scalars(select(ImportRecord).where(ImportRecord.import_id == imp.id)).one()
+    assert (link.record_id, link.version, link.previous) == (ana.id, 3, {"seats": 1})
+    assert undo(imp.id, user=admin).reverted == 1 and contacts(admin)["Ana"]["seats"] == 1

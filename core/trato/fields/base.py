@@ -134,7 +134,8 @@ class FieldType(ABC):
         """`value` as JSON (what the API returns and the audit history keeps)."""
         if value is None:
             return None
-        return field.value_field.serialize("value", {"value": value})
+        # What `serialize` ends in once it has the value: its lookup and default are of no use here.
+        return field.value_field._serialize(value, "value", {"value": value})  # noqa: SLF001 - marshmallow's hook
 
     def filter_value(self, field: Field, op: str, raw: Any) -> Any:
         """The operand of `op` for this field, from text or from a Python value."""

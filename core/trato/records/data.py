@@ -1,11 +1,41 @@
 """The values of one record as the record service hands them out."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from ..entities import Entity
+from ..fields import FieldType
+
+T = TypeVar("T")
+
+
+def per_entity(build: Callable[[Entity], T]) -> Callable[[Entity], T]:
+    """`build(entity)` made once per Entity object and kept while it lives.
+
+    An entity's fields never change in place (a change builds a new Entity),
+    so what is derived from them can be worked out once instead of per row.
+    """
+    made: WeakKeyDictionary[Entity, T] = WeakKeyDictionary()
+
+    def get(entity: Entity) -> T:
+        try:
+            return made[entity]
+        except KeyError:
+            made[entity] = result = build(entity)
+            return result
+
+    return get
+
+
+@per_entity
+def _readers(entity: Entity) -> list[tuple[str, Callable[[Mapping[str, Any]], Any] | None]]:
+    """Each field's name and how its value is read from a row; None for a column of its name read as it is."""
+    return [(f.name, None if type(f.type).read is FieldType.read else partial(f.type.read, f))
+            for f in entity.fields.values()]
 
 
 class RecordData(dict[str, Any]):
@@ -19,7 +49,14 @@ class RecordData(dict[str, Any]):
 
     @classmethod
     def of(cls, entity: Entity, row: Mapping[str, Any]) -> RecordData:
-        return cls(entity.name, entity.values(row))
+        return cls.of_rows(entity, [row])[0]
+
+    @classmethod
+    def of_rows(cls, entity: Entity, rows: Iterable[Mapping[str, Any]]) -> list[RecordData]:
+        """The records in rows of the entity's table: what `Entity.values` reads, without a call per plain field."""
+        readers, name = _readers(entity), entity.name
+        return [cls(name, {field: row[field] if read is None else read(row) for field, read in readers})
+                for row in rows]
 
     @property
     def id(self) -> int:

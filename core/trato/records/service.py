@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy import update as update_rows
 
 from .. import access, db
@@ -19,7 +18,8 @@ from ..entities import Entity
 from ..models import utcnow
 from . import audit
 from .common import (
-    audit_row, changes, columns, entity_of, fetch, hook, load_all, refuse_if_told, single, user_id, writable,
+    audit_row, changes, columns, created, entity_of, fetch, hook, inserted, load_all, refuse_if_told, single,
+    user_id, writable,
 )
 from .data import Change, RecordData
 from .errors import StaleRecord
@@ -52,9 +52,9 @@ def bulk_create(entity: str | Entity, rows: Sequence[Mapping[str, Any]], *, user
                           | {"created_by": uid, "created_at": now, "updated_by": uid, "updated_at": now, "version": 1})
         if not params:
             return []
-        result = session.execute(insert(e.table).returning(*e.table.c, sort_by_parameter_order=True), params)
-        records = [RecordData.of(e, row) for row in result.mappings()]
-        audit.write(session, [audit_row(audit.CREATE, e, r, user, now, changes(e, {}, r, names)) for r in records])
+        records = RecordData.of_rows(e, inserted(session, e.table, params))
+        audit.write(session, [audit_row(audit.CREATE, e, r, user, now, diff)
+                              for r, diff in zip(records, created(e, records, names))])
         for record in records if after_save else ():
             after_save(entity=e.name, record=record, previous=None, user=user)
     return records

@@ -9,11 +9,13 @@ again. Text a spreadsheet would run as a formula gets a leading apostrophe.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from ..fields import (
-    DateTimeType, DateType, DecimalType, Field, FieldValueError, IntegerType, RelationType,
+    DateTimeType, DateType, DecimalType, Field, FieldType, FieldValueError, IntegerType, RelationType,
 )
 from ..i18n import _
 
@@ -29,7 +31,7 @@ def escape(text: str) -> str:
 
 def unescape(text: str) -> str:
     """Undo `escape`, so that an exported file imports back unchanged."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+    return text[1:] if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def _day_first(field: Field, text: str) -> str:
@@ -66,22 +68,35 @@ def is_reference(field: Field) -> bool:
     return isinstance(field.type, RelationType)
 
 
-def read_cell(field: Field, text: str) -> Any:
-    """What the record service takes for `field` written as `text` (None when empty).
+def cell_reader(field: Field) -> Callable[[str], Any]:
+    """What reads a cell of `field`'s column into what the record service takes (None when empty).
 
-    References are returned as their text; `lookup` turns them into ids.
-    FieldValueError when the text cannot mean a value of the field.
+    References are read as their text; `lookup` turns them into ids. The
+    reader raises FieldValueError when the text cannot mean a value of the
+    field. The type's questions are answered once, not per cell.
     """
-    text = unescape(text.strip())
-    if not text:
-        return None
+    def decimal(text: str) -> Any:
+        return field.type.from_text(field, _decimal_comma(text))
+
+    convert: Callable[[str], Any] | None
     if is_reference(field):
-        return text
-    if isinstance(field.type, DateType):
-        return _day_first(field, text)
-    if isinstance(field.type, DecimalType):
-        text = _decimal_comma(text)
-    return field.type.from_text(field, text)
+        convert = None
+    elif isinstance(field.type, DateType):
+        convert = partial(_day_first, field)
+    elif isinstance(field.type, DecimalType):
+        convert = decimal
+    elif type(field.type).from_text is FieldType.from_text:
+        convert = None  # the text is the value
+    else:
+        convert = partial(field.type.from_text, field)
+
+    def read(text: str) -> Any:
+        text = unescape(text.strip())
+        if not text:
+            return None
+        return text if convert is None else convert(text)
+
+    return read
 
 
 def write_cell(field: Field, value: Any, titles: dict[Any, str], defuse: bool = True) -> str:

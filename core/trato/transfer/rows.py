@@ -14,7 +14,7 @@ from ..fields.base import first_message
 from ..i18n import _
 from ..records import RecordData
 from . import lookup
-from .cells import is_reference, read_cell
+from .cells import cell_reader, is_reference
 from .errors import RowError
 
 
@@ -64,13 +64,15 @@ class Reader:
     def read(self, batch: Sequence[tuple[int, list[str]]]) -> list[Row]:
         """The batch's rows with values read; a row whose cells do not fit carries its errors."""
         positions = {column: index for index, column in enumerate(self.header)}
+        readers = [(positions[column], column, name, cell_reader(self.entity.fields[name]))
+                   for column, name in self.mapping.items()]
         rows = []
         for number, cells in batch:
             row = Row(number, cells)
-            for column, name in self.mapping.items():
-                field_ = self.entity.fields[name]
+            values = row.values
+            for position, column, name, read in readers:
                 try:
-                    row.values[name] = read_cell(field_, cells[positions[column]])
+                    values[name] = read(cells[position])
                 except FieldValueError as err:
                     row.fail(column, str(err))
             rows.append(row)
