@@ -35,7 +35,12 @@ class Count:
 
 
 class Explain(Executable, ClauseElement):
-    """`EXPLAIN (FORMAT JSON) <statement>`, with the statement's parameters bound as usual."""
+    """`EXPLAIN (FORMAT JSON) <statement>`, with the statement's parameters bound as usual.
+
+    Not cached: a cached statement's result is matched to the columns it
+    selects, which EXPLAIN has none of. Counting explains the one-column
+    select of ids, which is quick to compile.
+    """
 
     inherit_cache = False
 
@@ -58,10 +63,11 @@ def _estimate(session: Session, statement: Select[Any]) -> int:
 
 
 def count(session: Session, statement: Select[Any], key: ColumnElement[Any], threshold: int) -> Count:
-    estimate = _estimate(session, statement) if session.get_bind().dialect.name == "postgresql" else None
+    keys = statement.with_only_columns(key)
+    estimate = _estimate(session, keys) if session.get_bind().dialect.name == "postgresql" else None
     if estimate is not None and estimate > threshold * TRUSTED_MARGIN:
         return Count(estimate, "estimate")
-    capped = statement.with_only_columns(key).limit(threshold + 1).subquery()
+    capped = keys.limit(threshold + 1).subquery()
     exact = session.scalar(select(func.count()).select_from(capped)) or 0
     if exact <= threshold:
         return Count(exact, "exact")
