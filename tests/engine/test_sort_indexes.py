@@ -19,9 +19,12 @@ def en(text: str) -> dict[str, str]:
 
 
 def test_built_in_and_custom_entities_get_their_title_indexed_with_id(ctx):
-    assert sort_indexes("trade_account") == {index_name("trade_account", "name"): ["name", "id"]}
+    assert sort_indexes("trade_account") == {index_name("trade_account", "name"): ["name", "id"],
+                                             index_name("trade_account", "name", owner=True): ["owner_id", "name", "id"]}
     create_entity(EntitySpec("boat", en("Boat"), en("Boats"), [FieldSpec("hull", "text", en("Hull")),
                                                                 FieldSpec("port", "text", en("Port"))]))
-    assert sort_indexes("x_boat") == {index_name("x_boat", "hull"): ["hull", "id"]}
+    assert sort_indexes("x_boat") == {index_name("x_boat", "hull"): ["hull", "id"],
+                                      index_name("x_boat", "hull", owner=True): ["owner_id", "hull", "id"]}
     change_entity("x_boat", {"title_field": "port"})
-    assert sort_indexes("x_boat") == {index_name("x_boat", "port"): ["port", "id"]}
+    assert sort_indexes("x_boat") == {index_name("x_boat", "port"): ["port", "id"],
+                                      index_name("x_boat", "port", owner=True): ["owner_id", "port", "id"]}
