@@ -28,7 +28,7 @@ from sqlalchemy import func, insert, select, text
 
 from benchdb import ADMIN_EMAIL, REP_EMAIL, REPS, TEAMS, open_app, recreate
 from fake import INDUSTRIES, JOB_TITLES, LEAD_SOURCES, LEAD_STATUSES, SEGMENTS, Fake, skewed_weights
-from trato import records
+from trato import planner_stats, records
 from trato.hooks import switch
 from trato.models import utcnow
 from trato.records.common import columns, entity_of
@@ -268,8 +268,12 @@ def stages_by_pipeline(app: Flask) -> list[list[tuple[int, str, int]]]:
 def analyse(app: Flask) -> None:
     """Planner statistics after a bulk load, as an administrator would (autovacuum would, later)."""
     engine = app.extensions["trato"].engine
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:  # SQLite's engine opens a transaction itself: ANALYZE must be committed to be kept
+        with engine.begin() as conn:
+            planner_stats.refresh(conn)
 
 
 def generate(url: str, size: int, seed: int, raw: bool, instance: Path, fresh: bool,

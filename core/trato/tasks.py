@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from . import planner_stats
 from .activity import reminders
 from .jobs import JobContext, TaskRegistry, crontab
 from .models import Job, utcnow
@@ -28,8 +29,15 @@ def purge_recycle_bin(ctx: JobContext) -> dict[str, int]:
     return purge_expired(ctx.app.extensions["trato"].settings.recycle_retention_days)
 
 
+def refresh_planner_stats(ctx: JobContext) -> bool:
+    """Gather SQLite's planner statistics again, as the book grows (planner_stats.py)."""
+    with ctx.app.extensions["trato"].engine.begin() as conn:
+        return planner_stats.refresh(conn)
+
+
 def register_core_tasks(tasks: TaskRegistry) -> None:
     tasks.periodic("prune_jobs", prune_jobs, crontab(minute="17", hour="3"))
     tasks.periodic("purge_recycle_bin", purge_recycle_bin, crontab(minute="37", hour="3"))
+    tasks.periodic("refresh_planner_stats", refresh_planner_stats, crontab(minute="57", hour="3"))
     transfer_tasks.register(tasks)
     reminders.register(tasks)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .. import counters
+from .. import counters, planner_stats
 from ..records import sort_indexes
 from .indexes import drop_fts, sync
 from .match import condition
@@ -15,8 +15,9 @@ log = logging.getLogger("trato.search")
 
 
 def sync_all(state: Any) -> list[str]:
-    """Bring every enabled entity's search index, and its title's sort index (records.sort_indexes), in line
-    (after a plugin is enabled, `db upgrade`, `init`, a change of search or title fields).
+    """Bring every enabled entity's search index, and its title's sort indexes (records.sort_indexes), in line
+    (after a plugin is enabled, `db upgrade`, `init`, a change of search or title fields); on SQLite, gather
+    the planner's statistics if there are none yet (planner_stats.py).
 
     Moves the `schema` counter when a search index changed, so that every
     worker looks at its entities' indexes again. Returns the entities whose
@@ -29,6 +30,7 @@ def sync_all(state: Any) -> list[str]:
         sorted_anew = sort_indexes.sync(session.connection(), entities)
         if sorted_anew:
             log.info("sort indexes made: %s", ", ".join(sorted_anew))
+        planner_stats.ensure(session.connection())
         if changed:
             counters.bump(session, counters.SCHEMA)
         session.commit()
