@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask import current_app
@@ -37,6 +38,18 @@ class TratoState:
     access: AccessPolicy = field(default_factory=RolePolicy)
     grants: GrantsCache = field(default_factory=GrantsCache)
 
+    @cached_property
+    def _catching_up(self) -> Engine:
+        """The engine the per-request catch-up reads through: without a transaction on PostgreSQL.
+
+        Its reads need no snapshot of their own, and a transaction would cost
+        two more round trips (BEGIN, ROLLBACK) on every request. SQLite's
+        engine opens its transactions itself (db.py), so it stays as it is.
+        """
+        if self.engine.dialect.name == "postgresql":
+            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return self.engine
+
     def refresh(self) -> bool:
         """Catch up with changes other processes made; False if the database is not set up.
 
@@ -44,7 +57,7 @@ class TratoState:
         schema are rebuilt only when their counter moved.
         """
         try:
-            with self.sessionmaker() as session:
+            with self.sessionmaker(bind=self._catching_up) as session:
                 values = counters.read_all(session)
                 if values.get(counters.PLUGINS) != self.seen.get(counters.PLUGINS):
                     enabled = self.plugins.enabled_in_database(session)

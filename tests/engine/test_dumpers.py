@@ -23,6 +23,23 @@ def test_it_gives_what_the_schema_gives_less_what_is_left_out():
     assert dump({"name": None}) == Sample().dump({"name": None}) == {"name": None}  # absent keys stay absent
 
 
+def test_values_are_kept_as_they_are_only_where_marshmallow_would_keep_them():
+    class Shouting(fields.String):
+        def _serialize(self, value, attr, obj, **kwargs):
+            return None if value is None else value.upper()
+
+    class Mixed(Schema):
+        plain = fields.String(allow_none=True)
+        loud = Shouting(allow_none=True)
+        number = fields.Integer(as_string=True)
+        flag = fields.Boolean()
+        count = fields.Integer()
+
+    values = {"plain": "a", "loud": "b", "number": 7, "flag": 1, "count": True}
+    assert record_dumper(Mixed())(values) == Mixed().dump(values) == {
+        "plain": "a", "loud": "B", "number": "7", "flag": True, "count": 1}
+
+
 def test_schemas_that_change_their_output_are_refused():
     class Processed(Sample):
         @post_dump
