@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from marshmallow import Schema
 from sqlalchemy import Table
 
-from ..fields import Field, Label, localize
+from ..fields import Field, FieldType, Label, localize
 from .errors import UnknownField
 
 
@@ -55,7 +55,14 @@ class Entity:
 
     def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """Field values out of a row of `table` (money's two columns become one Money)."""
-        return {f.name: f.type.read(f, row) for f in self.fields.values()}
+        return {name: row[name] if read is None else read(row) for name, read in self._readers}
+
+    @cached_property
+    def _readers(self) -> list[tuple[str, Callable[[Mapping[str, Any]], Any] | None]]:
+        """Each field's name and how its value is read from a row; None for a column of its name read as it
+        is, which most fields are: no call per field and row for them."""
+        return [(f.name, None if type(f.type).read is FieldType.read else partial(f.type.read, f))
+                for f in self.fields.values()]
 
     def title_of(self, values: Mapping[str, Any]) -> str:
         """How a record is named in links and lists: its title fields, else `#id`."""

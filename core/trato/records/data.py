@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from ..entities import Entity
-from ..fields import FieldType
 
 T = TypeVar("T")
 
@@ -31,13 +29,6 @@ def per_entity(build: Callable[[Entity], T]) -> Callable[[Entity], T]:
     return get
 
 
-@per_entity
-def _readers(entity: Entity) -> list[tuple[str, Callable[[Mapping[str, Any]], Any] | None]]:
-    """Each field's name and how its value is read from a row; None for a column of its name read as it is."""
-    return [(f.name, None if type(f.type).read is FieldType.read else partial(f.type.read, f))
-            for f in entity.fields.values()]
-
-
 class RecordData(dict[str, Any]):
     """Field values by name (money as `Money`, multi-selects as lists), and the entity's name."""
 
@@ -49,14 +40,12 @@ class RecordData(dict[str, Any]):
 
     @classmethod
     def of(cls, entity: Entity, row: Mapping[str, Any]) -> RecordData:
-        return cls.of_rows(entity, [row])[0]
+        return cls(entity.name, entity.values(row))
 
     @classmethod
     def of_rows(cls, entity: Entity, rows: Iterable[Mapping[str, Any]]) -> list[RecordData]:
-        """The records in rows of the entity's table: what `Entity.values` reads, without a call per plain field."""
-        readers, name = _readers(entity), entity.name
-        return [cls(name, {field: row[field] if read is None else read(row) for field, read in readers})
-                for row in rows]
+        """The records in rows of the entity's table."""
+        return [cls(entity.name, entity.values(row)) for row in rows]
 
     @property
     def id(self) -> int:

@@ -112,7 +112,7 @@ class RecordQuery:
                 empty = self.statement().where(lead.expression.is_(None))
                 after_empty = values[1:] if values is not None and values[0] is None else None
                 rows += self._rows(empty, rest, after_empty, limit + 1 - len(rows))
-        items = [RecordData.of(self.entity, row) for row in rows[:limit]]
+        items = RecordData.of_rows(self.entity, rows[:limit])
         following = None
         if len(rows) > limit:
             last = items[-1]

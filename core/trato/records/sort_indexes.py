@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, inspect
 
 from ..entities import Entity
+from ..search.indexes import quote_name, reconcile
 
 SORT_SUFFIX = "_sort"
 
@@ -51,18 +52,12 @@ def sync(conn: Connection, entities: Iterable[Entity]) -> list[str]:
     for entity in entities:
         table = entity.table
         column = _title_column(entity)
-        wanted = {index_name(table.name, column): (column, "id"),
-                  index_name(table.name, column, owner=True): ("owner_id", column, "id")} if column else {}
+        wanted = {index_name(table.name, column): f"({quote_name(column)}, id)",
+                  index_name(table.name, column, owner=True): f"(owner_id, {quote_name(column)}, id)"
+                  } if column else {}
         present = {str(ix["name"]) for ix in inspector.get_indexes(table.name)
                    if str(ix["name"]).endswith(SORT_SUFFIX)}
-        if set(wanted) == present:
-            continue
-        quote = conn.dialect.identifier_preparer.quote  # an Index object would join the entity's table for good
-        for name in present - set(wanted):
-            conn.execute(text(f"DROP INDEX IF EXISTS {quote(name)}"))
-        for name, cols in wanted.items():
-            if name not in present:
-                conn.execute(text(f"CREATE INDEX {quote(name)} ON {quote(table.name)} "
-                                  f"({', '.join(quote(c) for c in cols)})"))
-        changed.append(entity.name)
+        if set(wanted) != present:  # as SQL, not Index objects, which would join the entity's table for good
+            reconcile(conn, table.name, present, wanted)
+            changed.append(entity.name)
     return changed

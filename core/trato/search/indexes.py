@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -137,13 +137,23 @@ def _sync_trigram(conn: Connection, entity: Entity, columns: Sequence[str]) -> b
     except DBAPIError as exc:  # not allowed to install the extensions: search works, unindexed
         log.warning("search indexes left out: could not install pg_trgm and unaccent (%s)", exc.orig)
         return False
+    reconcile(conn, table, present, {name: f"USING gin ({FOLD}({quote_name(column)}) public.gin_trgm_ops)"
+                                      for name, column in wanted.items()})
+    return True
+
+
+def reconcile(conn: Connection, table: str, present: set[str], wanted: Mapping[str, str]) -> None:
+    """Drop the indexes named in `present` that are not `wanted`, and make the `wanted` ones missing.
+
+    `wanted` gives each index's name and what follows `ON <table>` in its
+    CREATE INDEX; the indexes made at run time (these, records.sort_indexes)
+    are kept in line this way.
+    """
     for name in present - set(wanted):
         conn.execute(text(f"DROP INDEX IF EXISTS {quote_name(name)}"))
-    for name, column in wanted.items():
+    for name, definition in wanted.items():
         if name not in present:
-            conn.execute(text(f"CREATE INDEX {quote_name(name)} ON {quote_name(table)} "
-                              f"USING gin ({FOLD}({quote_name(column)}) public.gin_trgm_ops)"))
-    return True
+            conn.execute(text(f"CREATE INDEX {quote_name(name)} ON {quote_name(table)} {definition}"))
 
 
 # Lower case without accents, as an IMMUTABLE function so that an index can be built on it
