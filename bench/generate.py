@@ -155,7 +155,7 @@ def leads(fake: Fake, owners: Owners, n: int) -> Iterator[dict[str, Any]]:
 
 
 def deals(fake: Fake, owners: Owners, n: int, account_ids: list[int],
-          pipelines: list[list[tuple[int, str]]]) -> Iterator[dict[str, Any]]:
+          pipelines: list[list[tuple[int, str]]], lost_reasons: list[int]) -> Iterator[dict[str, Any]]:
     for i in range(n):
         pipeline = fake.pick(range(len(pipelines)), PIPELINE_SHARE)
         stages = pipelines[pipeline]
@@ -171,6 +171,7 @@ def deals(fake: Fake, owners: Owners, n: int, account_ids: list[int],
                "account_id": fake.pick(account_ids), "pipeline_id": stage[2], "stage_id": stage[0],
                "amount": {"amount": fake.amount(), "currency": "EUR"}, "close_date": close,
                "next_step": fake.pick(["Llamar", "Enviar propuesta", "Demo", "Send contract", None]),
+               "lost_reason_id": fake.pick(lost_reasons) if stage[1] == "lost" else None,  # in all rows: --raw binds it
                **owners.pick(fake)}
 
 
@@ -265,6 +266,12 @@ def stages_by_pipeline(app: Flask) -> list[list[tuple[int, str, int]]]:
     return list(grouped.values())
 
 
+def lost_reason_ids(app: Flask) -> list[int]:
+    """The reasons a lost deal must give (sales' defaults)."""
+    with app.extensions["trato"].engine.connect() as conn:
+        return list(conn.execute(text("SELECT id FROM sales_lost_reason ORDER BY id")).scalars())
+
+
 def analyse(app: Flask) -> None:
     """Planner statistics after a bulk load, as an administrator would (autovacuum would, later)."""
     engine = app.extensions["trato"].engine
@@ -290,7 +297,8 @@ def generate(url: str, size: int, seed: int, raw: bool, instance: Path, fresh: b
         account_ids = writer.write("contacts_account", accounts(fake, owners, max(size // 5, 1)))
         writer.write("contacts_contact", contacts(fake, owners, size, account_ids))
         writer.write("sales_lead", leads(fake, owners, size // 2))
-        writer.write("sales_deal", deals(fake, owners, size // 5, account_ids, stages_by_pipeline(app)))
+        writer.write("sales_deal", deals(fake, owners, size // 5, account_ids, stages_by_pipeline(app),
+                                         lost_reason_ids(app)))
         writer.write("x_project", projects(fake, owners, max(size // 10, 1), account_ids))
         say(f"  {'all':<18} {writer.rows:>9,} rows {writer.seconds:8.1f} s "
             f"{writer.rows / max(writer.seconds, 1e-9):>9,.0f} rows/s (this process's CPU {writer.cpu:.1f} s)")

@@ -70,7 +70,8 @@ def main() -> None:
                                                                                  "upsert")):
                 start = time.perf_counter()
                 imp = imports.run(imports.start(source, source.name, "x_contact", user=None, mode=mode,
-                                                key="email" if mode == "upsert" else None).id)
+                                                key="email" if mode == "upsert" else None,
+                                                encoding="windows-1252").id)
                 report(label, args.rows, time.perf_counter() - start)
                 assert imp.failed == 0, imp.error_path
             start = time.perf_counter()

@@ -20,7 +20,7 @@ ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 PG_HOST=127.0.0.1 PG_PORT=5432 PG_DB=test
 PG_URL="postgresql://postgres@$PG_HOST:$PG_PORT/$PG_DB"
 REDIS_HOST=127.0.0.1 REDIS_PORT=6379
-DEBIAN_PACKAGES=(chromium poppler-utils fonts-dejavu-core)
+DEBIAN_PACKAGES=(chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 nginx)
 export DEBIAN_FRONTEND=noninteractive
 
 as_root() {
@@ -76,6 +76,19 @@ trust_loopback_postgres() {
     if as_root pg_ctlcluster --skip-systemctl-redirect "$(postgres_version)" main status >/dev/null 2>&1; then
         as_root pg_ctlcluster --skip-systemctl-redirect "$(postgres_version)" main reload
     fi
+}
+
+# tests/test_read_replica.py starts a streaming replica of the local cluster on loopback
+# (pg_basebackup); PostgreSQL only lets it replicate with a `replication` line in pg_hba.conf.
+allow_loopback_replication() {
+    local hba
+    hba="/etc/postgresql/$(postgres_version)/main/pg_hba.conf"
+    [[ -f "$hba" ]] || return 0
+    grep -Eq '^host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$hba" &&
+        return 0
+    say "Letting user postgres replicate from 127.0.0.1 without a password ($hba)"
+    as_root sed -i '1i host replication postgres 127.0.0.1/32 trust' "$hba"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(postgres_version)" main reload
 }
 
 start_services() {
@@ -135,6 +148,7 @@ PY
 
 install_debian_packages
 start_services
+allow_loopback_replication
 cd "$ROOT"
 ensure_venv
 install_trato "[test]"

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from trato import Plugin
 
@@ -57,3 +61,22 @@ def pip_install(target: Path, *names: str) -> str:
 def installed_samples(tmp_path_factory) -> str:
     """A folder with the greet and badmig sample plugins pip-installed."""
     return pip_install(tmp_path_factory.mktemp("site"), "greet", "badmig")
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Flask], str]]:
+    """Serve apps on free loopback ports until the test ends; gives each one's base URL."""
+    servers: list[tuple[BaseWSGIServer, threading.Thread]] = []
+
+    def start(app: Flask) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name=f"trato-{server.port}", daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.port}"
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join()

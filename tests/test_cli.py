@@ -1,6 +1,10 @@
 """The `trato` command line, run as a user would: its own process, no standard input."""
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
+
 import pytest
 
 from .conftest import pip_install
@@ -23,9 +27,12 @@ def one_line_error(result) -> str:
 
 def test_init_prints_the_admin_login_and_is_idempotent(env):
     first = trato("init", env=env)
-    assert "Sign in as admin@example.com with the password " in first.stdout
-    again = trato("init", env=env)
-    assert "created earlier" in again.stdout and "with the password" not in again.stdout
+    said = first.stdout.strip().splitlines()
+    assert said[-1].startswith("Sign in as admin@example.com with the password ")  # last, on its own
+    assert said[-2] == "" and "Start it with `trato run`" in first.stdout
+    again = trato("init", "--served-next", env=env)  # the quickstart starts the server itself
+    assert "created earlier" in again.stdout.strip().splitlines()[-1] and "with the password" not in again.stdout
+    assert "trato run" not in again.stdout
     assert trato("user", "list", env=env).stdout.startswith("admin@example.com")
 
 
@@ -120,3 +127,32 @@ def test_every_command_has_help(env):
                  ["worker", "--help"], ["demo", "--help"], ["check", "--help"], ["run", "--help"]):
         result = trato(*args, env=env)
         assert "Usage:" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_database_held_by_another_process_is_called_busy_not_missing(env, trato_db_url):
+    if not trato_db_url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer lock")
+    trato("init", "--admin-email", "admin@example.com", "--admin-password", "a-long-admin-password", env=env)
+    holder = sqlite3.connect(trato_db_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        done = trato("plugins", "enable", "contacts", env=env, check=False)
+    finally:
+        holder.rollback()
+        holder.close()
+    line = one_line_error(done)
+    assert "the database is busy" in line and "run the command again" in line and "TRATO_DATABASE_URL" not in line
+
+
+def test_a_plugin_enabled_by_two_processes_at_once_is_enabled_once(env):
+    trato("init", "--admin-email", "admin@example.com", "--admin-password", "a-long-admin-password", env=env)
+    command = [sys.executable, "-m", "trato.cli", "plugins", "enable", "sales"]
+    racing = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL) for _ in range(3)]
+    outcomes = [(p.wait(timeout=120), *p.communicate()) for p in racing]
+
+    assert [code for code, _out, _err in outcomes] == [0, 0, 0], outcomes
+    said = "".join(out for _code, out, _err in outcomes)
+    assert said.count("Enabled sales.") == 1 and said.count("Enabled contacts.") == 1, said
+    statuses = {line.split()[0]: line.split()[2] for line in trato("plugins", "list", env=env).stdout.splitlines()}
+    assert statuses["sales"] == statuses["contacts"] == "enabled"

@@ -22,7 +22,10 @@ def generated_plugin(name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -
     """A plugin made by `trato plugin new`, importable from its sources."""
     target = create_plugin(name, folder)
     monkeypatch.syspath_prepend(str(target))
-    return importlib.import_module(f"trato_{name}").plugin
+    module = importlib.import_module(f"trato_{name}")
+    # A sample plugin of the same name imported earlier would be used instead, and its folder written to.
+    assert Path(module.__file__).is_relative_to(target), f"trato_{name} is already a sample plugin's name"
+    return module.plugin
 
 
 def trato(app: Flask, *args: str) -> Result:
@@ -38,14 +41,14 @@ def branch(app: Flask, name: str) -> list[Script]:
 
 
 def test_a_revision_goes_on_top_of_the_plugin_branch(make_app, tmp_path, monkeypatch):
-    plugin = generated_plugin("ledger", tmp_path, monkeypatch)
-    app = make_app(extra_plugins={"ledger": plugin})
-    (root,) = branch(app, "ledger")
+    plugin = generated_plugin("notebook", tmp_path, monkeypatch)
+    app = make_app(extra_plugins={"notebook": plugin})
+    (root,) = branch(app, "notebook")
 
-    result = trato(app, "db", "revision", "--plugin", "ledger", "-m", "add a note to items")
+    result = trato(app, "db", "revision", "--plugin", "notebook", "-m", "add a note to items")
 
     assert result.exit_code == 0, result.output
-    head, below = branch(app, "ledger")
+    head, below = branch(app, "notebook")
     assert (head.doc, head.down_revision, below.revision) == ("add a note to items", root.revision, root.revision)
     assert Path(head.path).parent == plugin.migrations_path
     assert result.output == (f"Wrote {head.path}; fill in upgrade() and downgrade(), "
@@ -54,11 +57,11 @@ def test_a_revision_goes_on_top_of_the_plugin_branch(make_app, tmp_path, monkeyp
     source = Path(head.path).read_text()
     Path(head.path).write_text(source.replace(
         "def upgrade() -> None:\n    pass",
-        "def upgrade() -> None:\n    op.add_column('ledger_item', sa.Column('note', sa.Text(), nullable=True))",
+        "def upgrade() -> None:\n    op.add_column('notebook_item', sa.Column('note', sa.Text(), nullable=True))",
     ))
-    switch.enable(app, "ledger")
+    switch.enable(app, "notebook")
     with app.extensions["trato"].engine.connect() as conn:
-        assert "note" in {c["name"] for c in inspect(conn).get_columns("ledger_item")}
+        assert "note" in {c["name"] for c in inspect(conn).get_columns("notebook_item")}
         assert head.revision in migrate.current(conn)
 
 

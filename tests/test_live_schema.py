@@ -6,48 +6,11 @@ entities that moved (issue 4, item 3).
 """
 from __future__ import annotations
 
-import json
-import re
-import urllib.error
 import urllib.parse
-import urllib.request
-from typing import Any
 
-from .support.live import Server, Visitor, base_env, start_server, trato
+from .support.live import Visitor, base_env, start_server, trato, write_token
 
 ADMIN = ("admin@example.com", "a-long-admin-password")
-NEW_TOKEN = re.compile(r'id="new-token"[^>]*value="(trato_[^"]+)"')
-
-
-class ApiClient:
-    """Bearer-token JSON calls to one server's /api/v1."""
-
-    def __init__(self, server: Server, token: str) -> None:
-        self.server = server
-        self.token = token
-
-    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-             ) -> tuple[int, str, Any]:
-        """Status, content type and decoded JSON body (None when there is none)."""
-        data = None if body is None else json.dumps(body).encode()
-        sent = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json", **(headers or {})}
-        request = urllib.request.Request(self.server.url + "/api/v1/" + path, data=data, method=method,
-                                         headers=sent)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as resp:
-                status, kind, raw = resp.status, resp.headers.get_content_type(), resp.read()
-        except urllib.error.HTTPError as err:
-            status, kind, raw = err.code, err.headers.get_content_type(), err.read()
-        return status, kind, json.loads(raw) if raw else None
-
-
-def write_token(visitor: Visitor, server: Server) -> ApiClient:
-    """A read-and-write API token made on the profile page of `server`."""
-    status, page = visitor.post("/profile/tokens", {"name": "live schema test", "scope": "write", "days": "7"},
-                                token_from="/profile/tokens")
-    match = NEW_TOKEN.search(page)
-    assert status == 200 and match, page[:2000]
-    return ApiClient(server, match.group(1))
 
 
 def add_field(admin: Visitor, entity: str, form: dict[str, str]) -> None:

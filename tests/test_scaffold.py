@@ -131,7 +131,8 @@ def test_refuses_an_existing_directory(tmp_path: Path):
     (tmp_path / "trato-stock" / "mine.txt").write_text("keep me")
     result = new_plugin(NAME, "--directory", str(tmp_path))
     assert result.exit_code == 1
-    assert result.output == f"Error: {tmp_path / 'trato-stock'} already exists; remove it or choose another --directory\n"
+    assert result.output == (f"Error: {tmp_path / 'trato-stock'} already exists; "
+                             "remove it or choose another --directory\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["trato-stock"]
     assert [p.name for p in (tmp_path / "trato-stock").iterdir()] == ["mine.txt"]
 
@@ -140,4 +141,5 @@ def test_refuses_the_name_of_an_installed_plugin(site: Path, tmp_path: Path, mon
     monkeypatch.syspath_prepend(str(site))
     result = new_plugin(NAME, "--directory", str(tmp_path))
     assert result.exit_code == 1
-    assert result.output == "Error: a plugin called 'stock' is already installed (from trato-stock); choose another name\n"
+    assert result.output == ("Error: a plugin called 'stock' is already installed (from trato-stock); "
+                             "choose another name\n")

@@ -269,7 +269,7 @@ def test_security_events_are_append_only(app, make_user):
     assert event_kinds(app, user) == ["login"]
 
 
-ACCOUNT_TABLES = {"core_user", "core_invite", "core_login_attempt", "core_api_token", "core_recovery_code",
+ACCOUNT_TABLES = {"core_user", "core_invite", "core_throttle", "core_session", "core_api_token", "core_recovery_code",
                   "core_security_event"}
 
 

@@ -75,12 +75,17 @@ def test_csrf_is_enforced_when_on(make_app, make_user):
     assert response.status_code == 400 and b"The request could not be understood" in response.data
 
 
-def test_default_theme_and_a_theme_that_overrides_colours(make_app):
-    default = make_app().test_client()
-    assert b"--topbar-bg: #14213d" in default.get("/static/css/theme.css").data
-    midnight = make_app(theme="midnight").test_client()
+def test_default_theme_and_a_theme_that_overrides_colours(make_app, make_user, client_as):
+    default_app = make_app()
+    default = default_app.test_client()
+    assert b"--tblr-primary: #1f5fd1" in default.get("/static/css/theme.css").data
+    assert b'data-bs-theme="light"' in client_as(make_user(app=default_app), app=default_app).get("/").data
+    midnight_app = make_app(theme="midnight")
+    midnight = midnight_app.test_client()
     assert b"Midnight" in midnight.get("/static/css/theme.css").data
-    assert b".topbar" in midnight.get("/static/css/trato.css").data  # the rest comes from the default
+    assert b"--tblr-bg-surface: #121a2b" in midnight.get("/static/css/theme.css").data
+    assert b'data-bs-theme="dark"' in client_as(make_user(app=midnight_app), app=midnight_app).get("/").data
+    assert b".app-topbar" in midnight.get("/static/css/trato.css").data  # the rest comes from the default
     assert midnight.get("/static/vendor/htmx/htmx.min.js").status_code == 200
     assert midnight.get("/static/nope.css").status_code == 404
 

@@ -46,7 +46,8 @@ def test_wheel_ships_migrations_theme_vendored_files_and_catalogues(wheel: Path)
         "trato/_bundled/themes/default/static/vendor/htmx/htmx.min.js",
         "trato/_bundled/themes/default/static/vendor/htmx/LICENSE",
     }
-    expected |= {f"trato/_bundled/migrations/versions/{p.name}" for p in (ROOT / "migrations" / "versions").glob("*.py")}
+    expected |= {f"trato/_bundled/migrations/versions/{p.name}"
+                 for p in (ROOT / "migrations" / "versions").glob("*.py")}
     expected |= {f"trato/translations/{lang}/LC_MESSAGES/messages.mo" for lang in LANGUAGES if lang != "en"}
     expected |= {f"trato/{po.relative_to(CATALOGUES.parent).with_suffix('.mo').as_posix()}"
                  for po in CATALOGUES.rglob("*.po")}
@@ -69,7 +70,8 @@ def test_installed_wheel_creates_and_migrates_a_database(wheel: Path, tmp_path: 
     def trato(*args: str) -> str:
         return python("-m", "trato.cli", *args)
 
-    where = python("-c", "import trato, trato.resources as r; print(trato.__file__); print(r.resource_dir('migrations'))")
+    where = python("-c", "import trato, trato.resources as r; "
+                         "print(trato.__file__); print(r.resource_dir('migrations'))")
     package, migrations = map(Path, where.split())
     assert package.is_relative_to(site) and migrations == site / "trato" / "_bundled" / "migrations"
 

@@ -3,24 +3,36 @@
 Anything not listed in `__all__` is internal and may change without notice;
 docs/plugin-guide.md documents each of these.
 """
-from . import access, directory, records
+from . import (
+    access, calendars, companies, currencies, directory, documents, extras, fields, migration, numbering, pages,
+    privacy, records, roles,
+)
 from .access import PermissionRefused
 from .app import CORE_VERSION as __version__
 from .app import create_app
+from .api.actions import ApiAction
+from .api.endpoints import ApiCall, ApiEndpoint
 from .db import Base, engine, session
-from .entities import EntityInfo, Record, record_columns
+from .demo import DemoOwner, demo_owners
+from .entities import EntityInfo, Record, line_columns, record_columns
 from .errors import TratoError
-from .fields import FieldType, FieldValueError, Money, Option, field
+from .fields import FieldType, FieldValueError, Money, Option, RecordLink, field
 from .hooks import Plugin, hookimpl, hookspec
+from .hooks.calls import call_hook
 from .jobs import JobContext, TaskRegistry, crontab, submit
 from .records import (
-    Change, QueryError, RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed,
+    Change, QueryError, RecordData, RecordLocked, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed,
 )
 from .ui import Fragment, NavItem
+from .views.versions import posted_version, stale_message
 
 __all__ = [
+    "ApiAction",
+    "ApiCall",
+    "ApiEndpoint",
     "Base",
     "Change",
+    "DemoOwner",
     "EntityInfo",
     "FieldType",
     "FieldValueError",
@@ -34,6 +46,8 @@ __all__ = [
     "QueryError",
     "Record",
     "RecordData",
+    "RecordLink",
+    "RecordLocked",
     "RecordNotFound",
     "SaveRefused",
     "StaleRecord",
@@ -42,15 +56,31 @@ __all__ = [
     "ValidationFailed",
     "__version__",
     "access",
+    "calendars",
+    "call_hook",
+    "companies",
+    "currencies",
     "create_app",
-    "directory",
     "crontab",
+    "demo_owners",
+    "documents",
+    "directory",
     "engine",
+    "extras",
     "field",
+    "fields",
     "hookimpl",
     "hookspec",
+    "line_columns",
+    "migration",
+    "numbering",
+    "pages",
+    "posted_version",
+    "privacy",
     "record_columns",
     "records",
+    "roles",
     "session",
+    "stale_message",
     "submit",
 ]

@@ -53,6 +53,16 @@ class TratoFlask(Flask):
         if not self._late:
             super()._check_setup_finished(f_name)
 
+    def dispatch_request(self) -> Any:
+        """The view's answer; a reading request that had to write and lost SQLite's lock runs once more as a
+        writer (it only reads by its method, so running it again is safe)."""
+        try:
+            return super().dispatch_request()
+        except OperationalError as exc:
+            if not db.lost_upgrade(exc):
+                raise
+        return super().dispatch_request()
+
 
 def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plugin] | None = None,
                **overrides: Any) -> Flask:
@@ -70,7 +80,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
 
     from .logs import setup_logging
 
-    setup_logging(app, settings.log_level)
+    setup_logging(app, settings.log_level, settings.log_format)
     engine = db.make_engine(settings.database_url)
     host = PluginHost(discover(CORE_VERSION, extra_plugins), trace=settings.trace_hooks, extra=extra_plugins)
     state = TratoState(
@@ -80,6 +90,9 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
         plugins=host,
         huey=make_huey(settings, settings.database_url),
     )
+    if settings.replica_url:
+        state.replica_engine = db.make_engine(settings.replica_url)
+        state.replica_sessionmaker = db.make_sessionmaker(state.replica_engine)
     state.entities = EntityRegistry(host, state.sessionmaker)
     state.schema_listeners.append(state.entities.schema_moved)
     app.extensions["trato"] = state
@@ -87,6 +100,8 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
 
     from . import i18n, security, themes
     from .roles import tracking
+    from . import metrics
+    from .health import Probes
     from .web import register_core_views
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -95,6 +110,8 @@ def create_app(settings: Settings | None = None, *, extra_plugins: dict[str, Plu
     security.init_app(app)
     tracking.install()
     register_core_views(app)
+    metrics.init_app(app)
+    app.wsgi_app = Probes(app, app.wsgi_app)  # type: ignore[method-assign]  (before the catch-up)
     register_core_tasks(TaskRegistry(app, state.huey, "core", state.tasks))
     adopt(app, host.loaded)
     return app
@@ -123,13 +140,6 @@ def warm_up(app: Flask) -> None:
 def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        SESSION_COOKIE_NAME="trato_session",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         BABEL_DEFAULT_LOCALE=settings.default_locale,

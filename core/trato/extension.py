@@ -31,6 +31,10 @@ class TratoState:
     plugins: PluginHost
     huey: Huey
     tasks: dict[str, Any] = field(default_factory=dict)
+    maintenance: bool = False  # `trato upgrade` is running (counters.MAINTENANCE), as of the last refresh
+    # The read replica (setting replica_url), for reads that may lag (replica.py); None without one.
+    replica_engine: Engine | None = None
+    replica_sessionmaker: sessionmaker[Session] | None = None
     seen: dict[str, int] = field(default_factory=dict)
     # Called with the new value when the `schema` counter moves (entity engine).
     schema_listeners: list[Callable[[int], None]] = field(default_factory=list)
@@ -68,12 +72,21 @@ class TratoState:
                     self.plugins.set_enabled(enabled, values.get(counters.PLUGINS))
                     log.debug("plugins now enabled: %s", ", ".join(sorted(self.plugins.enabled)) or "none")
         except (OperationalError, ProgrammingError) as exc:
-            if "core_counter" in str(exc) or "no such table" in str(exc):
+            if _no_counters(exc):
                 return False
             raise
+        self.maintenance = bool(values.get(counters.MAINTENANCE))
         schema = values.get(counters.SCHEMA)
         if schema != self.seen.get(counters.SCHEMA):
             for listener in self.schema_listeners:
                 listener(schema or 0)
         self.seen = values
         return True
+
+
+def _no_counters(exc: OperationalError | ProgrammingError) -> bool:
+    """Whether reading the counters failed because their table is not there (a database never initialised),
+    not because of a lock or an outage (the statement's text names the table whatever the failure)."""
+    if getattr(exc.orig, "sqlstate", None) == "42P01":  # PostgreSQL's undefined_table
+        return True
+    return "no such table" in str(exc.orig)

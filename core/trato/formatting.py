@@ -1,4 +1,4 @@
-"""Money for the current locale, to go with Flask-Babel's date and number filters.
+"""Money and percentages for the current locale, to go with Flask-Babel's date and number filters.
 
 Flask-Babel's `currencyformat` takes floats and rounds half to even, which
 is wrong for invoices: `money` takes a Decimal and rounds half up to the
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_precision
-from flask_babel import format_currency
+from babel.numbers import format_percent, get_currency_precision
+from flask_babel import format_currency, get_locale
 
 
 def round_money(amount: Decimal | int, currency: str) -> Decimal:
@@ -29,3 +29,15 @@ def money(amount: Decimal | int | None, currency: str) -> str:
         return ""
     code = currency.upper()
     return format_currency(round_money(amount, code), code)
+
+
+def percent(hundredths: Decimal | int | None, places: int = 2) -> str:
+    """The Jinja filter `percent`: 20.2 (a percent field's value) → "20,2 %" in Spanish, "20.2%" in English.
+
+    The locale's own pattern places the sign (Spanish puts a space before it);
+    up to `places` decimals are shown, trailing zeros dropped.
+    """
+    if hundredths is None:
+        return ""
+    shown = (Decimal(hundredths) / 100).quantize(Decimal(1).scaleb(-places - 2), rounding=ROUND_HALF_UP).normalize()
+    return format_percent(shown, locale=get_locale(), decimal_quantization=False)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l  # noqa: F401
 from flask_login import current_user
 from pytz import all_timezones_set  # the zones Flask-Babel can convert to
 
-from .formatting import money
+from .formatting import money, percent
 from .hooks.host import PluginHost
 from .resources import package_dir
 
@@ -56,3 +56,4 @@ def init_app(app: Flask, host: PluginHost) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_locale=lambda: str(get_locale() or "en"))
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["percent"] = percent

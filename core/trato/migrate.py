@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
@@ -112,6 +113,11 @@ def upgrade(conn: Connection, records: dict[str, PluginRecord], plugins: Iterabl
             _run(conn, records, "upgrade", f"{name}@head")
 
 
+def apply(conn: Connection, records: dict[str, PluginRecord], step: Step) -> None:
+    """Upgrade to one revision (from `pending`), inside `conn`'s transaction: a failure names that revision."""
+    _run(conn, records, "upgrade", step.revision)
+
+
 def downgrade(conn: Connection, records: dict[str, PluginRecord], target: str) -> None:
     _run(conn, records, "downgrade", target)
 
@@ -136,8 +142,33 @@ def _branch_of(script: ScriptDirectory, rev: Any) -> str:
     return sorted(labels)[0] if labels else "?"
 
 
+def unknown_revisions(conn: Connection, records: dict[str, PluginRecord]) -> list[str]:
+    """The revisions the database is at that no installed package provides (a plugin's newer version migrated it)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return []
+    script = ScriptDirectory.from_config(config_for(records))
+    unknown = []
+    for head in sorted(current(conn)):
+        try:
+            script.get_revision(head)
+        except (CommandError, RevisionError):
+            unknown.append(head)
+    return unknown
+
+
+def refuse_unknown(conn: Connection, records: dict[str, PluginRecord]) -> None:
+    """A `MigrationError` naming the revisions no installed package provides, which nothing can be computed from."""
+    unknown = unknown_revisions(conn, records)
+    if unknown:
+        raise MigrationError(
+            f"the database is at revision {', '.join(unknown)}, which no installed package provides: a newer "
+            "version of Trato or of a plugin migrated it; install that version again (`trato db current` lists "
+            "the revisions)")
+
+
 def pending(conn: Connection, records: dict[str, PluginRecord], plugins: Iterable[str]) -> list[Step]:
-    """What `upgrade` would run, oldest first."""
+    """What `upgrade` would run, oldest first; a `MigrationError` when the database is at a revision unknown here."""
+    refuse_unknown(conn, records)
     script = ScriptDirectory.from_config(config_for(records))
     heads = current(conn) if inspect(conn).has_table("alembic_version") else set()
     applied: set[str] = set()

@@ -90,6 +90,19 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PeriodicClaim(Base):
+    """One run of a periodic task at one tick of its schedule, claimed by the first worker that got there.
+
+    Every worker's scheduler fires every periodic task; the claim (its
+    primary key) lets one of them run it and the others skip it.
+    """
+
+    __tablename__ = "core_periodic_claim"
+
+    task: Mapped[str] = mapped_column(String(120), primary_key=True)
+    tick: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+
+
 class Job(Base):
     """A background job whose status and progress the UI polls."""
 
@@ -105,6 +118,12 @@ class Job(Base):
     user_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Written every few seconds while the job runs (jobs.Heartbeat): a running job whose heartbeat is old died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What to queue again when a job of a task registered with `retry=True` died with its worker (jobs.recover).
+    task: Mapped[str | None] = mapped_column(String(120))
+    arguments: Mapped[Any] = mapped_column(JSON, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @property
     def percent(self) -> int:
@@ -121,3 +140,11 @@ from .transfer import models as _transfer  # noqa: E402,F401
 from .activity import models as _activity  # noqa: E402,F401
 # Saved views (smart lists) of the record pages (trato.views.saved).
 from . import saved_views as _saved_views  # noqa: E402,F401
+# Companies (legal entities) and exchange rates by date (trato.companies, trato.currencies).
+from .companies import models as _companies  # noqa: E402,F401
+# Numbering series and their counters per period (trato.numbering).
+from . import numbering as _numbering  # noqa: E402,F401
+# Business calendars: working hours, seasons and holidays (trato.calendars).
+from .calendars import models as _calendars  # noqa: E402,F401
+# Document templates edited by admins and the PDFs kept for issued records (trato.documents).
+from .documents import models as _documents  # noqa: E402,F401

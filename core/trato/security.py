@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db, sessions
+from . import sessions
 from .i18n import _
 from .models import User
 
@@ -21,19 +21,15 @@ CSP = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )
+# Browsers that saw Trato over https keep to https for a year (subdomains are left to their own owners).
+HSTS = "max-age=31536000"
 
 
 def load_user(user_id: str) -> User | None:
-    """The cookie holds `id:epoch`; a bumped epoch ends every older session at once.
-
-    A session past its idle or absolute limit (see sessions.py) ends too.
-    """
-    uid, _, epoch = user_id.partition(":")
-    user = db.session().get(User, int(uid)) if uid.isdigit() and epoch.isdigit() else None
-    if user is None or not user.active or user.session_epoch != int(epoch) \
-            or not sessions.is_current(current_app.extensions["trato"].settings):
+    """The user of this browser's live server-side session (sessions.py); None signs the browser out."""
+    user = sessions.current(user_id)
+    if user is None:
         sessions.forget()
-        return None
     return user
 
 
@@ -62,12 +58,15 @@ def _csrf_failed(err: CSRFError) -> Any:
 def _refuse_nul_bytes() -> None:
     """A NUL character is in no real input and PostgreSQL cannot store one: a 400 here, not a 500 later."""
     fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
-    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in fields):
+    # A multipart part whose name werkzeug cannot read (name="%0A") comes with None as its key.
+    if "\x00" in request.path or any("\x00" in (key or "") or "\x00" in value for key, value in fields):
         abort(400, description=_("The request contains a NUL character, which no field accepts."))
 
 
 def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
+    if request.is_secure:  # https as the client sees it: ProxyFix or gunicorn set the scheme behind a proxy
+        response.headers["Strict-Transport-Security"] = HSTS
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -28,20 +29,33 @@ class Settings:
     theme: str = "default"
     default_locale: str = "en"
     default_timezone: str = "UTC"
+    default_currency: str = ""  # empty: the currency of default_locale's country (EUR for es)
     redis_url: str = ""
+    replica_url: str = ""  # a PostgreSQL streaming replica for reads that may lag (replica.py)
+    replica_max_wait_ms: int = 500  # how long such a read waits for the replica to catch up before it uses the primary
     base_url: str = "http://127.0.0.1:5000"
-    session_cookie_secure: bool = False
+    session_cookie_secure: bool | None = None  # None: decided from base_url (sessions.cookie_secure)
     trace_hooks: bool = False
     log_level: str = "INFO"
     recycle_retention_days: int = 30
     max_upload_mb: int = 25
     upload_dir: str = ""  # attachments; empty means `uploads` in the instance folder
+    backup_dir: str = ""  # scheduled and pre-upgrade backups; empty means `backups` in the instance folder
+    backup_keep: int = 7  # scheduled backups kept (the newest); 0 turns them off
     jobs_immediate: bool = False
+    run_worker: bool = True  # `trato run` starts a job worker with the server (cli/run.py)
+    job_stale_seconds: int = 60  # a running job silent this long died with its worker (jobs.py)
+    metrics_token: str = ""  # empty: /metrics for loopback only (metrics.py)
+    log_format: str = "text"  # or "json" (logs.py)
     session_idle_minutes: int = 480
     session_max_days: int = 7
     login_max_failures: int = 5
     login_max_failures_per_ip: int = 20
     login_lockout_minutes: int = 15
+    api_requests_per_minute: int = 600
+    api_requests_per_minute_per_ip: int = 1200
+    api_max_failures_per_ip: int = 60
+    api_lockout_minutes: int = 10
     invite_valid_hours: int = 72
     default_role: str = "sales_rep"
     trusted_proxies: int = 0
@@ -54,6 +68,13 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def currency(self) -> str:
+        """The company's currency: money fields without one of their own start with it."""
+        from .fields.money import locale_currency
+
+        return self.default_currency or locale_currency(self.default_locale)
+
+    @property
     def huey_path(self) -> Path:
         return self.instance_path / "jobs.db"
 
@@ -61,21 +82,29 @@ class Settings:
     def upload_path(self) -> Path:
         return Path(self.upload_dir).expanduser() if self.upload_dir else self.instance_path / "uploads"
 
+    @property
+    def backup_path(self) -> Path:
+        return Path(self.backup_dir).expanduser() if self.backup_dir else self.instance_path / "backups"
+
 
 _LOCALES = ("en", "es")
 
 
 def _coerce(name: str, kind: Any, raw: Any) -> Any:
     """Turn a raw string or TOML value into the setting's type, or say why not."""
-    if kind is bool:
+    if kind in (bool, bool | None):
         if isinstance(raw, bool):
             return raw
         text = str(raw).strip().lower()
+        optional = kind is not bool  # unset ("auto" or empty) means "decide for me"
+        if optional and text in ("", "auto"):
+            return None
         if text in ("1", "true", "yes", "on"):
             return True
         if text in ("0", "false", "no", "off", ""):
             return False
-        raise ConfigError(f"TRATO_{name.upper()}: expected true or false, got {raw!r}")
+        expected = "true, false or auto" if optional else "true or false"
+        raise ConfigError(f"TRATO_{name.upper()}: expected {expected}, got {raw!r}")
     if kind is int:
         try:
             return int(raw)
@@ -117,7 +146,17 @@ def load_settings(instance_path: str | Path | None = None, **overrides: Any) -> 
 def _validate(settings: Settings) -> None:
     if settings.default_locale not in _LOCALES:
         raise ConfigError(
-            f"TRATO_DEFAULT_LOCALE: {settings.default_locale!r} is not a shipped language; use one of {', '.join(_LOCALES)}"
+            f"TRATO_DEFAULT_LOCALE: {settings.default_locale!r} is not a shipped language; "
+            f"use one of {', '.join(_LOCALES)}"
+        )
+    if settings.log_format not in ("text", "json"):
+        raise ConfigError(f"TRATO_LOG_FORMAT: {settings.log_format!r} is not a log format; use text or json")
+    from .fields.money import current_currencies
+
+    settings.default_currency = settings.default_currency.strip().upper()
+    if settings.default_currency and settings.default_currency not in current_currencies():
+        raise ConfigError(
+            f"TRATO_DEFAULT_CURRENCY: {settings.default_currency!r} is not a current ISO 4217 code such as EUR or USD"
         )
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -139,13 +178,33 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(
                 f"TRATO_DATABASE_URL: {url.get_backend_name()} is not supported; use sqlite or postgresql"
             )
+    if settings.replica_url:
+        _validate_replica(settings)
     for name in ("recycle_retention_days", "session_idle_minutes", "session_max_days", "login_max_failures",
                  "login_max_failures_per_ip", "login_lockout_minutes", "invite_valid_hours", "smtp_port",
-                 "max_upload_mb"):
+                 "max_upload_mb", "api_requests_per_minute", "api_requests_per_minute_per_ip",
+                 "api_max_failures_per_ip", "api_lockout_minutes", "job_stale_seconds"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"TRATO_{name.upper()}: must be at least 1")
     if settings.trusted_proxies < 0:
         raise ConfigError("TRATO_TRUSTED_PROXIES: must be 0 or more")
+    if settings.backup_keep < 0:
+        raise ConfigError("TRATO_BACKUP_KEEP: must be 0 (no scheduled backups) or more")
+
+
+def _validate_replica(settings: Settings) -> None:
+    """A read replica is a PostgreSQL server following a PostgreSQL primary."""
+    try:
+        backend = make_url(settings.replica_url).get_backend_name()
+    except ArgumentError:
+        backend = ""
+    if backend != "postgresql":
+        raise ConfigError(f"TRATO_REPLICA_URL: {settings.replica_url!r} is not a PostgreSQL URL "
+                          "(postgresql://user@host/db)")
+    if not settings.database_url.startswith("postgresql"):
+        raise ConfigError("TRATO_REPLICA_URL: a read replica needs the database (TRATO_DATABASE_URL) on PostgreSQL")
+    if settings.replica_max_wait_ms < 0:
+        raise ConfigError("TRATO_REPLICA_MAX_WAIT_MS: must be 0 or more")
 
 
 def prepare_instance(settings: Settings) -> Settings:
@@ -153,11 +212,22 @@ def prepare_instance(settings: Settings) -> Settings:
 
     The secret key is generated once and kept in the instance folder, so that
     sessions survive a restart and every worker on the machine signs alike.
+    The folder must be writable: the SQLite database, the job queue, uploads
+    and imports live there too, so a read-only one is refused at start in one
+    line naming it, rather than failing later, request by request.
     """
+    folder = settings.instance_path
     try:
-        settings.instance_path.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create the instance folder {settings.instance_path}: {exc.strerror}") from None
+        raise ConfigError(f"cannot create the instance folder {folder}: {exc.strerror}") from None
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"the instance folder {folder} is not writable ({exc.strerror}): Trato keeps its "
+                          "secret key, SQLite database, job queue and uploads there; make it writable by the user "
+                          "running Trato, or set TRATO_INSTANCE_PATH to another folder") from None
     if not settings.database_url:
         settings.database_url = f"sqlite:///{settings.instance_path / 'trato.db'}"
     if not settings.secret_key:

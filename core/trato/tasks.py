@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
-from . import planner_stats
+from . import currencies, jobs, planner_stats, scheduled_backups, sessions
 from .activity import reminders
 from .jobs import JobContext, TaskRegistry, crontab
 from .models import Job, utcnow
@@ -20,6 +20,7 @@ def prune_jobs(ctx: JobContext) -> int:
     cutoff = utcnow() - timedelta(days=JOB_HISTORY_DAYS)
     session = ctx.session
     result = session.execute(delete(Job).where(Job.finished_at.is_not(None), Job.finished_at < cutoff))
+    jobs.prune_claims(session)
     session.commit()
     return result.rowcount  # type: ignore[attr-defined, no-any-return]
 
@@ -35,9 +36,32 @@ def refresh_planner_stats(ctx: JobContext) -> bool:
         return planner_stats.refresh(conn)
 
 
+def purge_sessions(ctx: JobContext) -> int:
+    """Forget sign-in sessions that ended by themselves (past a limit, or their user's epoch moved on)."""
+    removed = sessions.purge(ctx.session, ctx.app.extensions["trato"].settings)
+    ctx.session.commit()
+    return removed
+
+
+def take_scheduled_backup(ctx: JobContext) -> str | None:
+    """The daily backup archive, with retention (scheduled_backups.py); its path, or None when turned off."""
+    written = scheduled_backups.take_backup(ctx.app.extensions["trato"])
+    return str(written) if written else None
+
+
+def mark_interrupted_jobs(ctx: JobContext) -> int:
+    """Queue again, or record as interrupted, the jobs whose process died (their heartbeat stopped); how many
+    were queued again. Every minute, and when a worker starts: a killed worker's job is found by the next one."""
+    return jobs.recover(ctx.app)
+
+
 def register_core_tasks(tasks: TaskRegistry) -> None:
+    tasks.periodic("mark_interrupted_jobs", mark_interrupted_jobs, crontab(minute="*"))
     tasks.periodic("prune_jobs", prune_jobs, crontab(minute="17", hour="3"))
     tasks.periodic("purge_recycle_bin", purge_recycle_bin, crontab(minute="37", hour="3"))
     tasks.periodic("refresh_planner_stats", refresh_planner_stats, crontab(minute="57", hour="3"))
+    tasks.periodic("purge_sessions", purge_sessions, crontab(minute="7", hour="4"))
+    tasks.periodic("take_scheduled_backup", take_scheduled_backup, crontab(minute="47", hour="2"))
     transfer_tasks.register(tasks)
     reminders.register(tasks)
+    currencies.register(tasks)

@@ -3,10 +3,11 @@
 Fixtures:
 
 - `trato_db_url`: a throwaway database. SQLite in the test's temporary folder,
-  or, when `TRATO_TEST_DATABASE_URL` names a PostgreSQL database, a fresh
-  schema in it that is dropped afterwards.
+  or, when `TRATO_TEST_DATABASE_URL` names a PostgreSQL database, a new
+  database on that server that is dropped afterwards.
 - `make_app(plugins=[...], extra_plugins={...}, **settings)`: a migrated app
-  with those plugins enabled. Jobs run in-process (Huey immediate mode) and
+  with those plugins enabled, copied from a template when an earlier test of
+  the process built the same (trato.testing_databases). Jobs run in-process (Huey immediate mode) and
   CSRF checks are off unless `csrf=True`.
 - `app`: `make_app()` with no plugin.
 - `make_user(email=None, admin=False, role=None, teams=(), **fields)`: a user
@@ -14,73 +15,88 @@ Fixtures:
   `admin`, else the `default_role` setting's) and member of those team ids.
 - `client_as(user_or_role)`: a test client signed in as that user, or as a new
   user: `"admin"`, `"user"` (the default role) or a role's name (`"read_only"`).
+- `api_client_as(user_or_role, scope="write")`: an `ApiClient` of the REST
+  API holding a new token of that user (`api.get("trade_deal")` calls
+  `/api/v1/trade_deal` with `Authorization: Bearer ...`); `scope="read"` for
+  a read-only token. `api_token(app, user, scope)` makes just the token.
 - `make_record(entity, owner=None, **values)`: a record created through the
   record service (so validation, hooks and audit apply) as `owner`, or as an
   administrator made for the purpose.
+
+Function: `migration_drift(app, prefix)`, what a plugin's migrations left
+different from its models.
 """
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from werkzeug.test import TestResponse
 
 from . import migrate, sessions
 from .app import create_app
-from .db import make_throwaway_engine
 from .hooks import switch
 from .hooks.plugin import Plugin
 from .models import User
 from .roles.membership import default_role, set_teams
 from .settings import Settings
+from .testing_databases import TEMPLATES, is_empty, postgres_database
 from .users import create_user
 
 TEST_PASSWORD = "correct-horse-battery"
 ENV_URL = "TRATO_TEST_DATABASE_URL"
 
 
-def _pg_schema_url(base: str, schema: str) -> str:
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture
 def trato_db_url(tmp_path: Path) -> Iterator[str]:
+    with throwaway_database(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def throwaway_database(folder: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file in `folder`, or a new database on the server
+    `TRATO_TEST_DATABASE_URL` names, dropped on the way out. For fixtures of a wider scope than `trato_db_url`'s."""
     base = os.environ.get(ENV_URL, "")
     if not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'trato-test.db'}"
+        yield f"sqlite:///{folder / 'trato-test.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = make_throwaway_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _pg_schema_url(base, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_database(base) as url:
+        yield url
 
 
 def build_app(instance: Path, database_url: str, plugins: list[str] | tuple[str, ...] = (),
               extra_plugins: dict[str, Plugin] | None = None, csrf: bool = False, **settings: Any) -> Flask:
-    """A migrated app on `database_url` with `plugins` enabled."""
+    """A migrated app on `database_url` with `plugins` enabled.
+
+    An empty database starts as a copy of the one the first such build made in
+    this process (trato.testing_databases), unless plugins outside the installed
+    ones take part, whose code may differ from one test to the next."""
+    fresh = not extra_plugins and is_empty(database_url)
+    key = TEMPLATES.key(database_url, tuple(plugins), settings) if fresh else None
+    copied = key is not None and TEMPLATES.copy_into(key, database_url)
     config = Settings(instance_path=instance, database_url=database_url, secret_key="test-secret-key",
                       jobs_immediate=settings.pop("jobs_immediate", True), **settings)
     app = create_app(config, extra_plugins=extra_plugins)
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=csrf)
     state = app.extensions["trato"]
+    if copied:
+        state.refresh()
+        return app
     with state.engine.begin() as conn:
         migrate.upgrade(conn, state.plugins.records, [])
     state.refresh()
     for name in plugins:
         switch.enable(app, name)
+    if key is not None:
+        TEMPLATES.keep(key, state.engine)
     return app
 
 
@@ -138,11 +154,14 @@ def make_user(make_app: AppFactory) -> Callable[..., User]:
 
 
 def signed_in_client(app: Flask, user: User) -> FlaskClient:
+    """A test client holding a session of `user`, as if they had just signed in (no password typed)."""
     client = app.test_client()
-    with client.session_transaction() as sess:
+    with client.session_transaction() as sess, app.test_request_context(), \
+            app.extensions["trato"].sessionmaker() as dbs:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
-        sessions.stamp(sess)
+        sessions.begin(dbs, user, remember=False, store=sess)
+        dbs.commit()
     return client
 
 
@@ -162,6 +181,60 @@ def client_as(make_app: AppFactory, make_user: Callable[..., User]) -> Callable[
     return factory
 
 
+class ApiClient:
+    """A test client of the REST API that sends `Authorization: Bearer <token>` on every call.
+
+    Paths are relative to /api/v1 (`api.get("trade_deal")`); `token` is None for a client without one."""
+
+    def __init__(self, client: FlaskClient, token: str | None, user: User | None) -> None:
+        self.client = client
+        self.token = token
+        self.user = user
+
+    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> TestResponse:
+        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return self.client.open(f"/api/v1/{path}", method=method, headers=sent | (headers or {}), **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("DELETE", path, **kwargs)
+
+
+def api_token(app: Flask, user: User, scope: str = "write", name: str = "tests") -> str:
+    """The text of a new API token of `user` (`scope` "read" or "write")."""
+    from . import tokens
+
+    with app.extensions["trato"].sessionmaker() as session:
+        _token, text = tokens.create(session, session.get(User, user.id), name, scope, None)
+        session.commit()
+    return text
+
+
+@pytest.fixture
+def api_client_as(make_app: AppFactory, make_user: Callable[..., User]) -> Callable[..., ApiClient]:
+    """An API client holding a new token of `who` (as `client_as` takes it: a User, `"admin"`, `"user"` or a
+    role's name), with `scope="write"` (or `"read"`), in the latest app or `app=`."""
+
+    def factory(who: User | str = "user", app: Flask | None = None, scope: str = "write") -> ApiClient:
+        target = app or make_app.latest
+        user = who if isinstance(who, User) else make_user(admin=(who == "admin"),
+                                                            role=None if who in ("admin", "user") else who, app=target)
+        return ApiClient(target.test_client(), api_token(target, user, scope), user)
+
+    return factory
+
+
 @pytest.fixture
 def make_record(make_app: AppFactory, make_user: Callable[..., User]) -> Callable[..., Any]:
     """Create records of any entity through the record service, in the latest app."""
@@ -177,3 +250,29 @@ def make_record(make_app: AppFactory, make_user: Callable[..., User]) -> Callabl
             return records.create(entity, values, user=owner)
 
     return factory
+
+
+def _table_of(diff: Any) -> str:
+    """The table an Alembic autogenerate difference is about."""
+    first = diff[0] if isinstance(diff, list) else diff
+    kind, subject = first[0], first[1]
+    if kind.endswith("_table"):
+        return str(subject.name)
+    if kind.endswith("_index") or kind.endswith("_constraint"):
+        return str(subject.table.name)
+    return str(first[2])  # add_column/remove_column/modify_*: (kind, schema, table, ...)
+
+
+def migration_drift(app: Flask, prefix: str) -> list[Any]:
+    """Alembic's differences between the database `app`'s migrations made and the models, for the tables
+    whose names start with `prefix` (a plugin's, such as "sales_"): empty when its revisions make the tables,
+    columns, indexes and keys its models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from .db import Base
+
+    with app.app_context(), app.extensions["trato"].engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": migrate.include_object,
+                                                        "target_metadata": Base.metadata})
+        return [d for d in compare_metadata(context, Base.metadata) if _table_of(d).startswith(prefix)]

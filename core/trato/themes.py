@@ -19,7 +19,8 @@ DEFAULT = "default"
 
 
 def available() -> list[str]:
-    return sorted(p.name for p in resource_dir("themes").iterdir() if (p / "templates").is_dir() or (p / "static").is_dir())
+    return sorted(p.name for p in resource_dir("themes").iterdir()
+                  if (p / "templates").is_dir() or (p / "static").is_dir())
 
 
 def theme_chain(active: str) -> list[Path]:

@@ -13,11 +13,10 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import ForeignKey, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import db, security_log
+from . import bookkeeping, db, security_log
 from .db import Base
 from .errors import TratoError
 from .fields.sqltypes import UTCDateTime
@@ -115,14 +114,18 @@ _LIVE_TOKEN = (select(User, ApiToken.id, ApiToken.token_hash, ApiToken.scope, Ap
                       ApiToken.expires_at.is_(None) | (ApiToken.expires_at > bindparam("now"))))
 
 
+def fingerprint(header_value: str | None) -> str | None:
+    """A hash of the token an `Authorization` value carries, to count its calls before looking it up; or None."""
+    parsed = _parse(header_value)
+    return _digest(parsed[1])[:32] if parsed is not None else None
+
+
 def authenticate_bearer(header_value: str | None) -> tuple[User, str] | None:
     """The active user and scope an `Authorization: Bearer ...` value stands for, or None.
 
     The token and its user come in one statement of the request's session.
-    Its last use is written at most every `LAST_USED_EVERY`, in a short
-    transaction of its own, so that the request's own transaction holds no
-    write it did not ask for. The request's read is ended first: on SQLite a
-    transaction that read before another one wrote may not write any more.
+    Its last use is written at most every `LAST_USED_EVERY`, aside from the
+    request's transaction (bookkeeping.py).
     """
     parsed = _parse(header_value)
     if parsed is None:
@@ -133,7 +136,5 @@ def authenticate_bearer(header_value: str | None) -> tuple[User, str] | None:
     if found is None or not hmac.compare_digest(found.token_hash, _digest(text)):
         return None
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
-        db.session().rollback()
-        with current_app.extensions["trato"].sessionmaker() as own, own.begin():
-            own.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+        bookkeeping.write(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
     return found.User, found.scope

@@ -10,13 +10,19 @@ from markupsafe import Markup
 
 @dataclass(frozen=True)
 class NavItem:
-    """A main-menu entry. `endpoint` is a Flask endpoint such as `hello.index`; `values` its URL's arguments."""
+    """A main-menu entry. `endpoint` is a Flask endpoint such as `hello.index`; `values` its URL's arguments.
+
+    `group` is the area the entry is listed under in the side menu (a label such as `_l("Sales")`; entries of
+    several plugins that give the same label share it; empty: above every group). `icon` is a Tabler icon
+    name such as `"users"` (https://tabler.io/icons), shown before the label.
+    """
 
     endpoint: str
     label: Any
     priority: int = 100
     icon: str = ""
     values: dict[str, Any] = field(default_factory=dict)
+    group: Any = ""
 
     @property
     def url(self) -> str:
@@ -25,15 +31,19 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Fragment:
-    """A titled piece of a page (widget, panel), rendered from a template."""
+    """A titled piece of a page (widget, panel, slot entry), rendered from a template.
+
+    `extra` is what the page adds when it renders the fragment (a list's row
+    actions get `row_id`, the row's record id).
+    """
 
     title: Any
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     priority: int = 100
 
-    def render(self) -> Markup:
-        return Markup(render_template(self.template, **self.context))
+    def render(self, **extra: Any) -> Markup:
+        return Markup(render_template(self.template, **self.context, **extra))
 
 
 def flatten_sorted(results: list[list[Any] | None]) -> list[Any]:

@@ -1,7 +1,7 @@
 """Users: creation, sign-in, passwords and deactivation, for the web and the CLI alike.
 
-Every change that must end a user's other sessions bumps `session_epoch`;
-the session cookie carries the epoch it was made with (see security.py).
+Every change that must end a user's sessions bumps `session_epoch`; each
+server-side session row carries the epoch it was made under (see sessions.py).
 """
 from __future__ import annotations
 
@@ -137,9 +137,9 @@ def sign_in(user: User, remember: bool = False, method: str = "password") -> Non
     session = db.session()
     user.last_login_at = utcnow()
     security_log.record(session, security_log.LOGIN, user, method=method)
+    sessions.begin(session, user, remember)
     session.commit()
     login_user(user)
-    sessions.begin(remember)
 
 
 def count_users(session: Session) -> int:

@@ -65,6 +65,18 @@ def check_api(world: World, entity: Entity, wrong: list[str]) -> None:
         expect(f"restore {relation}", restored.status_code, oracle.answer(name, relation, "restore", 200))
         if world.in_bin(name, record_id) != (restored.status_code != 200):
             wrong.append(f"API restore {relation} on {name}: answered {restored.status_code} but the bin disagrees")
+        if world.in_bin(name, record_id):
+            with world.app.test_request_context():
+                records.restore(name, record_id, user=None)  # back, to try sharing it
+
+        listed_shares = world.api("GET", f"{name}/{record_id}/shares")
+        expect(f"shares of {relation}", listed_shares.status_code, oracle.answer(name, relation, "view", 200))
+        shared = world.api("POST", f"{name}/{record_id}/shares",
+                           json={"user_id": world.people["bystander"].id, "access": "view"})
+        if expect(f"share {relation}", shared.status_code, oracle.share_answer(name, relation)) \
+                and shared.status_code == 201:
+            unshared = world.api("DELETE", f"{name}/{record_id}/shares/{shared.json['id']}")
+            expect(f"unshare {relation}", unshared.status_code, 204)
 
     created = world.api("POST", name, json=sample_values(entity, "made by me"))
     if expect("create", created.status_code, 201 if oracle.may(name, "create") else 403) \
@@ -93,6 +105,14 @@ def check_pages(world: World, entity: Entity, wrong: list[str]) -> None:
             wrong.append(f"page of {name} {relation}: {detail.status_code}")
         elif detail.status_code == 200 and titles[relation] not in detail.text:
             wrong.append(f"page of {name} {relation}: the record is not shown")
+        elif detail.status_code == 200:
+            for action, ok, button in (("edit", 200, f'href="/r/{name}/{record_id}/edit"'),
+                                       ("delete", 204, f'action="/r/{name}/{record_id}/delete"')):
+                if (button in detail.text) != (oracle.answer(name, relation, action, ok) == ok):
+                    wrong.append(f"page of {name} {relation}: {action} button shown={button in detail.text}")
+            share_form = f'action="/r/{name}/{record_id}/shares"' in detail.text
+            if share_form != (oracle.share_answer(name, relation) == 201):
+                wrong.append(f"page of {name} {relation}: share form shown={share_form}")
         form = client.get(f"/r/{name}/{record_id}/edit")
         if form.status_code != oracle.answer(name, relation, "edit", 200):
             wrong.append(f"edit form of {name} {relation}: {form.status_code}")

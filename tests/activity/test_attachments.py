@@ -114,7 +114,8 @@ def test_purging_a_record_forgets_what_hung_on_it(trade_app, as_ana, account):
     as_ana.post(f"/r/trade_account/{account.id}/notes", data={"body": "bye"})
     as_ana.post(f"/r/trade_account/{account.id}/tags", data={"tag": "old"})
     [stored] = rows(trade_app, Attachment)
-    path = trade_app.extensions["trato"].settings.instance_path / "uploads" / stored.storage_key[:2] / stored.storage_key
+    path = (trade_app.extensions["trato"].settings.instance_path / "uploads" / stored.storage_key[:2]
+            / stored.storage_key)
     with trade_app.app_context():
         records.delete("trade_account", account.id, user=None)
         purge_record("trade_account", account.id, user=None)

@@ -193,7 +193,8 @@ def test_the_application_offers_no_way_to_change_audit_rows(trade_app, ana, clie
 
     def counts() -> tuple[int, int]:
         with trade_app.extensions["trato"].sessionmaker() as session:
-            return session.scalar(select(func.count(AuditEntry.id))), session.scalar(select(func.count(SecurityEvent.id)))
+            return (session.scalar(select(func.count(AuditEntry.id))),
+                    session.scalar(select(func.count(SecurityEvent.id))))
 
     before = counts()
     for method in writes:

@@ -113,23 +113,80 @@ def test_making_a_field_required_is_refused_with_the_count_of_empty_records(trad
         "labels-help_es": "Como en las facturas", "labels-position": "5"})
     assert saved.status_code == 302
     field = fields_of(trade_app, "trade_account")["cf_vat"]
-    assert field.label == {"en": "VAT number", "es": "NIF"} and field.help == {"en": "As on invoices", "es": "Como en las facturas"}
+    assert (field.label == {"en": "VAT number", "es": "NIF"}
+            and field.help == {"en": "As on invoices", "es": "Como en las facturas"})
     assert field.position == 5 and not field.required
 
 
-def test_only_safe_type_changes_are_offered_and_others_refused_with_the_reason(trade_app, admin_client):
+def stored(app, field: str) -> dict:
+    with app.app_context():
+        return {r["name"]: r[field] for r in records.query("trade_account", user=None).page().items}
+
+
+def test_the_type_changes_that_exist_are_offered_and_others_refused_with_the_reason(trade_app, admin_client):
     with trade_app.app_context():
         add_field("trade_account", FieldSpec("notes", "text", {"en": "Notes"}))
         add_field("trade_account", FieldSpec("score", "decimal", {"en": "Score"}))
     page = admin_client.get("/admin/entities/trade_account/fields/cf_notes").get_data(as_text=True)
-    assert '<option value="long_text">Long text</option>' in page and 'value="integer"' not in page
-    assert "keeps its type" in admin_client.get("/admin/entities/trade_account/fields/cf_score").get_data(as_text=True)
+    offered = re.findall(r'<option value="([a-z_]+)">', page.split('id="type-type"')[1].split("</select>")[0])
+    assert offered == ["long_text", "select", "integer", "decimal"]
+    assert "keeps its type: Trato cannot convert its values" in \
+        admin_client.get("/admin/entities/trade_account/fields/cf_score").get_data(as_text=True)
     refused = admin_client.post("/admin/entities/trade_account/fields/cf_score/type", data={"type-type": "integer"})
     assert refused.status_code == 422
-    assert "decimals would lose their digits" in field_error(refused.get_data(as_text=True), "type-type")
+    assert field_error(refused.get_data(as_text=True), "type-type").startswith(
+        "A field of type decimal cannot become integer: whole numbers would lose the digits after the point.")
     changed = admin_client.post("/admin/entities/trade_account/fields/cf_notes/type", data={"type-type": "long_text"})
     assert changed.status_code == 302
     assert fields_of(trade_app, "trade_account")["cf_notes"].type.name == "long_text"
+
+
+def test_text_becomes_a_select_through_a_dry_run_of_the_proposed_mapping(trade_app, admin_client, make_record):
+    with trade_app.app_context():
+        add_field("trade_account", FieldSpec("region", "text", {"en": "Region"}))
+    for name, region in [("A", "North"), ("B", "north"), ("C", "Sur"), ("D", "?")]:
+        make_record("trade_account", name=name, cf_region=region)
+    url = "/admin/entities/trade_account/fields/cf_region/type"
+
+    dry = admin_client.post(f"{url}/preview", data={"type-type": "select"})
+    page = dry.get_data(as_text=True)
+    assert dry.status_code == 200 and "4 records hold a value: 4 would keep one, 0 would be emptied" in page
+    assert "option | ?\nnorth | North\nsur | Sur</textarea>" in page  # the proposed options, in the options input
+    rows = re.findall(r'name="mapping-(\d+)-value" value="([^"]*)"></td>\s*<td>(\d+)</td>', page)
+    assert [(value, records_) for _n, value, records_ in rows] == [("?", "1"), ("North", "1"), ("Sur", "1"),
+                                                                   ("north", "1")]
+    assert "Nothing has been changed yet" in page and stored(trade_app, "cf_region")["D"] == "?"
+
+    form = {"type-type": "select", "type-options": "north | North | Norte\nsouth | South | Sur",
+            "mapping-0-value": "?", "mapping-0-option": "", "mapping-1-value": "Sur", "mapping-1-option": "south"}
+    unmapped = admin_client.post(url, data=form)
+    page = unmapped.get_data(as_text=True)
+    assert unmapped.status_code == 422
+    assert field_error(page, "type-mapping") == "Values with no option yet (1): &#39;?&#39;. Map each to an option " \
+                                                "or to empty."
+    assert 'class="has-error"' in page and stored(trade_app, "cf_region")["D"] == "?"
+
+    form["mapping-0-option"] = "_empty"
+    done = admin_client.post(url, data=form, headers={"HX-Request": "true"})
+    assert done.status_code == 200
+    assert done.headers["HX-Redirect"] == "/admin/entities/trade_account/fields/cf_region"
+    assert stored(trade_app, "cf_region") == {"A": "north", "B": "north", "C": "south", "D": None}
+    assert fields_of(trade_app, "trade_account")["cf_region"].option_values() == ["north", "south"]
+
+
+def test_a_number_change_is_refused_with_the_rows_that_do_not_read(trade_app, admin_client, make_record):
+    with trade_app.app_context():
+        add_field("trade_account", FieldSpec("seats", "text", {"en": "Seats"}))
+    make_record("trade_account", name="A", cf_seats="12")
+    bad = make_record("trade_account", name="B", cf_seats="a dozen")
+    refused = admin_client.post("/admin/entities/trade_account/fields/cf_seats/type",
+                                data={"type-type": "decimal", "type-scale": "1"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert field_error(page, "type-type").startswith(
+        f"1 records hold values that cannot become decimal; the first is record {bad.id}, &#39;a dozen&#39;: ")
+    assert f'/trade_account/{bad.id}">{bad.id}</a></td><td>a dozen</td>' in page
+    assert fields_of(trade_app, "trade_account")["cf_seats"].type.name == "text"
 
 
 def test_deleting_a_field_says_how_many_values_are_lost_and_needs_its_name(trade_app, admin_client):
@@ -180,3 +237,17 @@ def test_a_spanish_admin_reads_spanish_labels(trade_app, make_user, client_as):
     client = client_as(make_user(admin=True, app=trade_app, locale="es"), app=trade_app)
     page = client.get("/admin/entities/trade_account").get_data(as_text=True)
     assert "Región" in page and "Norte" in page and "Añadir un campo" in page
+
+
+def test_a_spanish_admin_reads_the_dry_run_and_its_refusals_in_spanish(trade_app, make_user, client_as, make_record):
+    with trade_app.app_context():
+        add_field("trade_account", FieldSpec("seats", "text", {"en": "Seats"}))
+    bad = make_record("trade_account", name="A", cf_seats="doce")
+    client = client_as(make_user(admin=True, app=trade_app, locale="es"), app=trade_app)
+    page = client.get("/admin/entities/trade_account/fields/cf_seats").get_data(as_text=True)
+    assert ">Simular</button>" in page and "Sus valores se convierten" in page
+    dry = client.post("/admin/entities/trade_account/fields/cf_seats/type/preview", data={"type-type": "integer"})
+    page = dry.get_data(as_text=True)
+    assert dry.status_code == 200 and "Registros cuyo valor no se puede convertir" in page
+    assert (f"1 registros tienen valores que no pueden convertirse en integer; el primero es el registro {bad.id}, "
+            "&#39;doce&#39;: ") in page

@@ -140,6 +140,43 @@ def test_a_bad_scope_is_refused_at_its_input_and_nothing_is_saved(trade_app, adm
     assert permissions(trade_app, "sales_rep") == before
 
 
+def test_a_role_may_see_all_and_change_only_its_own(trade_app, admin_client):
+    data = current_matrix(admin_client, trade_app, "sales_rep")
+    assert (data["m-default__scope"], data["m-default__edit_scope"], data["m-default__delete_scope"]) == \
+        ("own", "own", "own")
+    data.update({"m-default__scope": "all", "m-e_trade_deal__scope": "all", "m-e_trade_deal__delete_scope": "team"})
+    saved = admin_client.post(matrix_url(trade_app, "sales_rep"), data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    with trade_app.extensions["trato"].sessionmaker() as session:
+        rows = {r.entity: (r.scope, r.edit_scope, r.delete_scope) for r in session.scalars(
+            select(RolePermission).where(RolePermission.role_id == role_named(session, "sales_rep").id))}
+    assert rows == {"*": ("all", "own", "own"), "trade_deal": ("all", "own", "team")}
+    shown = current_matrix(admin_client, trade_app, "sales_rep")
+    assert (shown["m-e_trade_deal__scope"], shown["m-e_trade_deal__edit_scope"],
+            shown["m-e_trade_deal__delete_scope"]) == ("all", "own", "team")
+    assert shown["m-e_trade_account__edit_scope"] == "own"  # follows the default
+    page = admin_client.get(f"/admin/roles/{role_id(trade_app, 'sales_rep')}").get_data(as_text=True)
+    assert ">Sees</th>" in page and ">Edits</th>" in page and ">Deletes</th>" in page
+
+
+def test_changing_or_deleting_more_than_is_seen_is_refused_at_its_input(trade_app, admin_client):
+    before = permissions(trade_app, "sales_manager")
+    data = current_matrix(admin_client, trade_app, "sales_manager")
+    data.update({"m-e_trade_deal__scope": "own"})  # its edit scope stays "team"
+    answer = admin_client.post(matrix_url(trade_app, "sales_manager"), data=data)
+    assert answer.status_code == 422
+    message = field_error(answer.get_data(as_text=True), "m-e_trade_deal__edit_scope")
+    assert message == "Deals: users cannot change more records than they see (“Own records”); choose that scope " \
+                      "or a narrower one."
+    data.update({"m-e_trade_deal__edit_scope": "own"})
+    answer = admin_client.post(matrix_url(trade_app, "sales_manager"), data=data)
+    assert "cannot delete more records than they see" in field_error(answer.get_data(as_text=True),
+                                                                     "m-e_trade_deal__delete_scope")
+    assert permissions(trade_app, "sales_manager") == before
+    data.update({"m-e_trade_deal__delete_scope": "own"})
+    assert admin_client.post(matrix_url(trade_app, "sales_manager"), data=data).status_code == 302
+
+
 def test_an_action_without_what_it_needs_is_refused(trade_app, admin_client):
     before = permissions(trade_app, "sales_rep")
     data = current_matrix(admin_client, trade_app, "sales_rep")
@@ -169,9 +206,10 @@ def test_a_permission_change_is_in_the_security_log(trade_app, client_as, make_u
     assert client.post(matrix_url(trade_app, "read_only"), data=data).status_code == 302
     [logged] = events(trade_app, "permissions_changed")
     assert logged.actor_id == admin.id and logged.label == "Role permissions changed"
+    # Read-only changes nothing: its edit and delete scopes limit nothing and follow what it sees.
     assert logged.detail == {"role": "read_only", "changes": {"trade_account": {
-        "before": {"actions": ["view", "export"], "scope": "all"},
-        "after": {"actions": ["view", "export"], "scope": "own"}}}}
+        "before": {"actions": ["view", "export"], "scope": "all", "edit_scope": "all", "delete_scope": "all"},
+        "after": {"actions": ["view", "export"], "scope": "own", "edit_scope": "own", "delete_scope": "own"}}}}
     # Saving again without a change writes nothing.
     assert client.post(matrix_url(trade_app, "read_only"), data=data).status_code == 302
     assert len(events(trade_app, "permissions_changed")) == 1
@@ -242,7 +280,8 @@ def test_field_rules_save_and_show_back(trade_app, admin_client):
         rules = {(r.field, r.rule) for r in session.scalars(select(RoleFieldRule).where(RoleFieldRule.role_id == rep))}
     assert rules == {("revenue", "hidden"), ("email", "readonly")}
     shown = form_values(admin_client.get(url).get_data(as_text=True), url)
-    assert shown["rule-f_revenue"] == "hidden" and shown["rule-f_email"] == "readonly" and shown["rule-f_city"] == "visible"
+    assert (shown["rule-f_revenue"] == "hidden" and shown["rule-f_email"] == "readonly"
+            and shown["rule-f_city"] == "visible")
     shown["rule-f_city"] = "secret"
     bad = admin_client.post(url, data=shown)
     assert bad.status_code == 422 and "not a field rule" in field_error(bad.get_data(as_text=True), "rule-f_city")

@@ -1,48 +1,20 @@
 """Fixtures of the REST API's tests: an app with the `trade` sample plugin and clients holding bearer tokens."""
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from sqlalchemy import select
 from trato_trade import plugin as trade_plugin
-from werkzeug.test import TestResponse
 
 from trato import tokens
 from trato.models import User
-
-
-class Api:
-    """A test client that sends `Authorization: Bearer <token>` (and JSON) on every call."""
-
-    def __init__(self, client: FlaskClient, token: str | None, user: User | None) -> None:
-        self.client = client
-        self.token = token
-        self.user = user
-
-    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> TestResponse:
-        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        return self.client.open(f"/api/v1/{path}", method=method, headers=sent | (headers or {}), **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> TestResponse:
-        return self.call("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> TestResponse:
-        return self.call("POST", path, **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> TestResponse:
-        return self.call("PATCH", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> TestResponse:
-        return self.call("DELETE", path, **kwargs)
+from trato.roles import Role, RoleFieldRule
+from trato.testing import ApiClient as Api
+from trato.testing import api_token
 
 
 def token_for(app: Flask, user: User, scope: str) -> str:
-    with app.extensions["trato"].sessionmaker() as session:
-        _token, text = tokens.create(session, session.get(User, user.id), "API tests", scope, None)
-        session.commit()
-    return text
+    return api_token(app, user, scope, "API tests")
 
 
 @pytest.fixture
@@ -58,6 +30,15 @@ def ana(make_user, trade_app):
 @pytest.fixture
 def bruno(make_user, trade_app):
     return make_user(name="Bruno Díaz", app=trade_app)
+
+
+@pytest.fixture
+def city_hidden(trade_app) -> None:
+    """An account's city is hidden from the sales_rep role (Ana's and Bruno's)."""
+    with trade_app.extensions["trato"].sessionmaker() as session:
+        role_id = session.scalar(select(Role.id).where(Role.name == "sales_rep"))
+        session.add(RoleFieldRule(role_id=role_id, entity="trade_account", field="city", rule="hidden"))
+        session.commit()
 
 
 @pytest.fixture

@@ -128,7 +128,43 @@ def test_a_plugin_refusal_is_422(api):
     assert body["detail"] == "Deal names may not say forbidden."
 
 
+def test_a_plugin_refusal_tied_to_a_field_names_it(api, client_as):
+    body = problem(api.post("trade_deal", json={"name": "Priceless"}), 422)
+    assert body["errors"] == {"amount": ["A priceless deal still needs an amount."]}
+    form = client_as("admin").post("/r/trade_deal/new", data={"name": "Priceless", "stage": "new"})
+    assert form.status_code == 422
+    assert 'id="amount-error"' in form.text and "A priceless deal still needs an amount." in form.text
+    assert api.get("trade_deal").json["meta"]["count"] == 0
+
+
 def test_other_methods_are_405_as_problems(api: Api):
     response = api.call("PUT", "trade_account")
     problem(response, 405)
     assert "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,  # deeper than the parser's stack
+    '{"name": ' + "[" * 900 + "]" * 900 + "}",  # parsed, but deeper than any record
+    '{"records": [' + '{"a": ' * 40 + "1" + "}" * 40 + "]}",
+])
+def test_a_deeply_nested_body_is_400_naming_the_body(api, api_as, make_user, trade_app, body):
+    admin = api_as(make_user(admin=True, app=trade_app))
+    for client, path in ((api, "trade_account"), (api, "trade_account/bulk"), (admin, "meta/entities")):
+        refused = problem(client.post(path, data=body, headers={"Content-Type": "application/json"}), 400)
+        assert refused["errors"] == {"body": ["Send a JSON document nested at most 32 levels deep."]}
+    assert api.get("trade_account").json["meta"]["count"] == 0
+
+
+@pytest.mark.parametrize("body", ["null", "3", "true", '"Acme"', "[]", '["name"]', '[{"name": "Acme"}]'])
+def test_a_body_that_is_not_an_object_is_refused_for_a_user_with_field_rules(trade_app, api, ana, make_record, body,
+                                                                               city_hidden):
+    account = make_record("trade_account", owner=ana, name="Acme")
+    json_body = {"Content-Type": "application/json"}
+    created = problem(api.post("trade_account", data=body, headers=json_body), 422)
+    changed = problem(api.patch(f"trade_account/{account.id}", data=body, headers=json_body | {"If-Match": '"1"'}),
+                      422)
+    for refused in (created, changed):
+        assert refused["errors"] == {"_schema": ["Send an object of field values."]}
+    assert api.get("trade_account").json["meta"]["count"] == 1
+    assert api.get(f"trade_account/{account.id}").headers["ETag"] == '"1"'

@@ -17,7 +17,15 @@ from schemathesis.checks import positive_data_acceptance
 
 from trato import tokens
 
-from .conftest import token_for
+from .conftest import token_for, trade_plugin
+
+
+@pytest.fixture
+def trade_app(make_app):
+    """The sample app with the lockout for bad credentials out of reach: schemathesis sends invalid credentials
+    to every operation from one address and must see the 401 each earns (the lockout's 429 is
+    test_rate_limits.py's)."""
+    return make_app(plugins=["trade"], extra_plugins={"trade": trade_plugin}, api_max_failures_per_ip=1_000_000)
 
 
 @pytest.fixture

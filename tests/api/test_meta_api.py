@@ -195,7 +195,8 @@ def test_changing_a_field_labels_rules_and_type(admin, make_record, trade_app):
     widened = admin.patch("meta/entities/x_vehicle/fields/seats", json={"type": "decimal", "settings": {"scale": 1}})
     assert widened.status_code == 200 and widened.json["type"] == "decimal"
     narrowed = admin.patch("meta/entities/x_vehicle/fields/seats", json={"type": "integer"})
-    assert narrowed.status_code == 422 and "cannot become integer" in narrowed.json["errors"]["type"][0]
+    assert narrowed.status_code == 422 and narrowed.json["errors"]["type"][0].startswith(
+        "A field of type decimal cannot become integer: whole numbers would lose the digits after the point.")
     mixed = admin.patch("meta/entities/x_vehicle/fields/plate", json={"type": "long_text", "required": False})
     assert mixed.status_code == 422 and "type" in mixed.json["errors"]
     same_type = admin.patch("meta/entities/x_vehicle/fields/plate", json={"type": "text", "position": 5})
@@ -205,6 +206,74 @@ def test_changing_a_field_labels_rules_and_type(admin, make_record, trade_app):
     assert builtin.status_code == 422 and "built-in field" in builtin.json["errors"]["name"][0]
     assert admin.patch("meta/entities/trade_account/fields/nope", json={}).status_code == 404
     assert admin.patch("meta/entities/x_nope/fields/plate", json={}).status_code == 404
+
+
+REGIONS = [{"value": "north", "label": {"en": "North", "es": "Norte"}},
+           {"value": "south", "label": {"en": "South", "es": "Sur"}}]
+
+
+def test_a_text_field_becomes_a_select_after_a_dry_run_of_the_mapping(admin, api, trade_app):
+    admin.post("meta/entities/trade_account/fields", json={"name": "region", "type": "text", "label": {"en": "R"}})
+    for name, region in [("A", "North"), ("B", "north"), ("C", "Sur"), ("D", "?"), ("E", "?")]:
+        assert api.post("trade_account", json={"name": name, "cf_region": region}).status_code == 201
+    preview = "meta/entities/trade_account/fields/cf_region/type-preview"
+
+    proposal = admin.post(preview, json={"type": "select"})
+    assert proposal.status_code == 200
+    assert {k: proposal.json[k] for k in ("field", "from", "to", "records", "emptied", "refusal")} == {
+        "field": "cf_region", "from": "text", "to": "select", "records": 5, "emptied": 0, "refusal": None}
+    assert [(o["value"], o["label"]) for o in proposal.json["options"]] == [
+        ("option", {"en": "?"}), ("north", {"en": "North"}), ("sur", {"en": "Sur"})]
+    assert [(v["value"], v["records"], v["option"]) for v in proposal.json["values"]] == [
+        ("?", 2, "option"), ("North", 1, "north"), ("Sur", 1, "sur"), ("north", 1, "north")]
+
+    change = {"type": "select", "options": REGIONS, "mapping": {"Sur": "south"}}
+    unmapped = admin.post(preview, json=change).json
+    assert unmapped["refusal"] == "Values with no option yet (1): '?'. Map each to an option or to empty."
+    assert unmapped["refusal_field"] == "mapping"
+    refused = admin.patch("meta/entities/trade_account/fields/cf_region", json=change)
+    assert refused.status_code == 422 and refused.content_type == "application/problem+json"
+    assert refused.json["errors"] == {"mapping": [unmapped["refusal"]]}
+    assert admin.get("meta/entities/trade_account/fields/cf_region").json["type"] == "text"
+
+    change["mapping"]["?"] = None
+    dry = admin.post(preview, json=change).json
+    assert (dry["records"], dry["converted"], dry["emptied"], dry["refusal"]) == (5, 3, 2, None)
+    assert api.get("trade_account?cf_region=Sur").json["data"][0]["name"] == "C"  # the dry run changed nothing
+    made = admin.patch("meta/entities/trade_account/fields/cf_region", json=change)
+    assert made.status_code == 200 and made.json["type"] == "select" and made.json["options"] == REGIONS
+    assert {r["name"]: r["cf_region"] for r in api.get("trade_account").json["data"]} == {
+        "A": "north", "B": "north", "C": "south", "D": None, "E": None}
+    doc = api.get("openapi.json").json
+    assert doc["components"]["schemas"]["trade_account.read"]["properties"]["cf_region"]["enum"] == [
+        "north", "south", None]
+
+
+def test_text_becomes_a_number_only_when_every_value_reads_and_a_select_a_multi_select(admin, api, trade_app):
+    admin.post("meta/entities/trade_account/fields", json={"name": "seats", "type": "text", "label": {"en": "S"}})
+    admin.post("meta/entities/trade_account/fields", json={"name": "region", "type": "select", "label": {"en": "R"},
+                                                           "options": REGIONS})
+    ids = [api.post("trade_account", json={"name": n, "cf_seats": s, "cf_region": "north"}).json["id"]
+           for n, s in [("A", "12"), ("B", "twelve"), ("C", "7")]]
+    dry = admin.post("meta/entities/trade_account/fields/cf_seats/type-preview", json={"type": "integer"}).json
+    assert dry["unconvertible"] == [{"id": ids[1], "value": "twelve", "reason": "Enter a whole number."}]
+    assert dry["unconvertible_count"] == 1 and dry["converted"] == 2
+    refused = admin.patch("meta/entities/trade_account/fields/cf_seats", json={"type": "integer"})
+    assert refused.status_code == 422
+    assert refused.json["errors"]["type"][0].startswith(
+        f"1 records hold values that cannot become integer; the first is record {ids[1]}, 'twelve': Enter a whole")
+    api.patch(f"trade_account/{ids[1]}", json={"cf_seats": None}, headers={"If-Match": '"1"'})
+    assert admin.patch("meta/entities/trade_account/fields/cf_seats", json={"type": "integer"}).status_code == 200
+    assert api.get(f"trade_account/{ids[0]}").json["cf_seats"] == 12
+
+    listed = admin.patch("meta/entities/trade_account/fields/cf_region", json={"type": "multi_select"})
+    assert listed.status_code == 200 and listed.json["type"] == "multi_select"
+    assert api.get(f"trade_account/{ids[2]}").json["cf_region"] == ["north"]
+    extra = admin.patch("meta/entities/trade_account/fields/cf_seats", json={"type": "decimal", "label": {"en": "X"}})
+    assert extra.status_code == 422 and "only settings, options and mapping" in extra.json["errors"]["type"][0]
+    wrong = admin.post("meta/entities/trade_account/fields/cf_seats/type-preview", json={"type": "date"})
+    assert wrong.status_code == 422
+    assert wrong.json["errors"]["type"][0].startswith("A field of type integer cannot become date: Trato has no way")
 
 
 def test_fields_can_be_reordered_and_entities_relabelled(admin):

@@ -6,19 +6,24 @@ CSRF protection stays on: the browser must carry the tokens as a user's would.
 """
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
-from werkzeug.serving import BaseWSGIServer, make_server
 
+from trato import Plugin
 from trato.models import User
 from trato.testing import TEST_PASSWORD
+
+from ..conftest import SAMPLES
+from . import crm_pages
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,6 +32,18 @@ CHROMIUM_ARGS = [
 ]
 ADMIN_EMAIL = "ada@example.com"
 ADMIN_NAME = "Ada Admin"
+# The repository's own plugins (contacts, sales), importable as the samples are (tests/conftest.py).
+REPOSITORY_PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
+for folder in sorted(REPOSITORY_PLUGINS.iterdir()):
+    if folder.is_dir() and str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+
+def offered(names: Iterable[str]) -> dict[str, Plugin]:
+    """The plugins of `names` among the samples (tests/sample_plugins) and the repository's own (plugins/), so
+    that a test enables one by name without offering it itself."""
+    return {name: import_module(f"trato_{name}").plugin for name in names
+            if (REPOSITORY_PLUGINS / name).is_dir() or (SAMPLES / name).is_dir()}
 
 
 @pytest.fixture(scope="session")
@@ -60,31 +77,18 @@ class LiveApp:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Flask], str]]:
-    """Serve apps on free loopback ports until the test ends; gives each one's base URL."""
-    servers: list[tuple[BaseWSGIServer, threading.Thread]] = []
-
-    def start(app: Flask) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name=f"trato-{server.port}", daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{server.port}"
-
-    yield start
-    for server, thread in servers:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def console_errors(page: Page) -> list[str]:
+    """What the page logs as errors from now on (a CSP refusal is one), and its uncaught exceptions."""
+    return crm_pages.console_errors(page)
 
 
 @pytest.fixture
 def make_live_app(make_app: Any, make_user: Callable[..., User], samples: dict[str, Any],
                   serve: Callable[[Flask], str]) -> Callable[..., LiveApp]:
-    """Build an app with CSRF on and the sample plugins installed, add an admin, and serve it."""
+    """Build an app with CSRF on, the sample plugins installed and `plugins` enabled, add an admin, and serve it."""
 
     def factory(plugins: list[str] | tuple[str, ...] = (), **admin_fields: Any) -> LiveApp:
-        app = make_app(plugins=list(plugins), extra_plugins=samples, csrf=True)
+        app = make_app(plugins=list(plugins), extra_plugins={**samples, **offered(plugins)}, csrf=True)
         admin = make_user(email=ADMIN_EMAIL, admin=True, password=TEST_PASSWORD, name=ADMIN_NAME, app=app,
                           **admin_fields)
         return LiveApp(app=app, base_url=serve(app), admin=admin)
@@ -110,6 +114,26 @@ def fill_sign_in(page: Page, live: LiveApp, password: str = TEST_PASSWORD) -> No
 def sign_in() -> Callable[..., None]:
     """`sign_in(page, live, password=...)`: use the sign-in form as the admin."""
     return fill_sign_in
+
+
+@pytest.fixture
+def live_signed_in(make_live_app: Callable[..., LiveApp], page: Page) -> Callable[..., LiveApp]:
+    """`live_signed_in(plugins, **admin_fields)`: a served app with `plugins` enabled, the admin signed in on
+    `page` (on the home page)."""
+
+    def start(plugins: list[str] | tuple[str, ...] = (), **admin_fields: Any) -> LiveApp:
+        live = make_live_app(plugins, **admin_fields)
+        fill_sign_in(page, live)
+        expect(page.get_by_role("button", name="Account menu")).to_be_visible()
+        return live
+
+    return start
+
+
+@pytest.fixture
+def trade_live(live_signed_in: Callable[..., LiveApp]) -> LiveApp:
+    """The `trade` sample (accounts and deals, every field type) enabled, the admin signed in."""
+    return live_signed_in(["trade"])
 
 
 @pytest.fixture

@@ -26,20 +26,25 @@ def test_main_menu_leads_to_plugins_and_users(admin_page: Page, live_app) -> Non
 def test_language_switch_changes_the_text_and_sticks(admin_page: Page, live_app) -> None:
     page = admin_page
     header = page.get_by_role("banner")
+    header.get_by_role("button", name="Account menu").click()
     header.get_by_role("button", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
+    menu = page.get_by_role("navigation", name="Menú principal")
+    expect(menu.get_by_role("link", name="Inicio")).to_be_visible()
+    header.get_by_role("button", name="Menú de la cuenta").click()
     expect(header.get_by_role("button", name="Cerrar sesión")).to_be_visible()
-    expect(header.get_by_role("link", name="Inicio")).to_be_visible()
+    page.keyboard.press("Escape")
 
-    header.get_by_role("link", name="Administración").click()
+    menu.get_by_role("link", name="Administración").click()
     expect(page).to_have_url(live_app.url("/admin/plugins"))
     expect(page.get_by_role("heading", name="Complementos", exact=True)).to_be_visible()
-    expect(header.get_by_role("button", name="Cerrar sesión")).to_be_visible()
 
+    header.get_by_role("button", name="Menú de la cuenta").click()
     header.get_by_role("button", name="English").click()
     expect(page).to_have_url(live_app.url("/admin/plugins"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Plugins", exact=True)).to_be_visible()
+    header.get_by_role("button", name="Account menu").click()
     expect(header.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -47,7 +52,7 @@ def test_spanish_dashboard_screenshot(page: Page, make_live_app, sign_in, tmp_pa
     live = make_live_app(plugins=["greet"], locale="es")
     sign_in(page, live)
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.get_by_role("banner").get_by_role("button", name="Cerrar sesión")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("button", name="Menú de la cuenta")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Hola, {live.admin.name}")).to_be_visible()
     expect(page.get_by_role("heading", name="Primeros pasos")).to_be_visible()
     expect(page.get_by_role("heading", name="Saludos")).to_be_visible()

@@ -2,30 +2,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
-from trato_trade import plugin as trade_plugin
 
-from trato import db, records
+from trato import db, privacy, records
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def samples(samples: dict[str, Any]) -> dict[str, Any]:
-    """The sample plugins, with `trade` (accounts and deals) among them."""
-    return {**samples, "trade": trade_plugin}
-
-
-@pytest.fixture
-def trade_live(make_live_app, make_record, sign_in, page: Page):
-    live = make_live_app(plugins=["trade"])
-    sign_in(page, live)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return live
 
 
 def _column(page: Page, value: str):
@@ -66,6 +52,24 @@ def test_a_refused_drag_puts_the_card_back_with_the_reason(page: Page, trade_liv
         assert records.get("trade_deal", deal.id, user=None)["stage"] == "new"
 
 
+def test_a_card_the_user_may_not_change_cannot_be_dragged(page: Page, trade_live, make_record) -> None:
+    deal = make_record("trade_deal", app=trade_live.app, name="Guardada", stage="new")
+    with trade_live.app.test_request_context():
+        privacy.block("trade_deal", deal.id, "Kept for the courts", user=trade_live.admin)
+    moves: list[str] = []
+    page.on("request", lambda request: moves.append(request.url) if "/kanban/move" in request.url else None)
+    page.goto(trade_live.url("/r/trade_deal/kanban?by=stage"))
+    card = page.locator(f"#card-{deal.id}")
+    expect(card).to_have_attribute("title", "You may not change this record, so its card stays where it is.")
+    card.drag_to(_column(page, "won"))
+    expect(_column(page, "new").locator(f"#card-{deal.id}")).to_be_visible()
+    expect(_column(page, "won").locator(".kanban-card")).to_have_count(0)
+    expect(page.locator("#kanban-message")).to_be_hidden()
+    assert moves == []  # not picked up, so nothing was sent to be refused
+    with trade_live.app.app_context():
+        assert records.get("trade_deal", deal.id, user=None)["stage"] == "new"
+
+
 def test_an_inline_edit_shows_its_error_in_place(page: Page, trade_live, make_record) -> None:
     deal = make_record("trade_deal", app=trade_live.app, name="Renting", stage="new")
     page.goto(trade_live.url("/r/trade_deal/?cols=name,stage,amount"))
@@ -92,9 +96,18 @@ def test_relation_filter_picks_a_record_by_typing(page: Page, trade_live, make_r
     page.goto(trade_live.url("/r/trade_deal/?cols=name&sort=name"))
     page.get_by_text("Filters").click()
     page.get_by_label("Field").select_option(label="Account")
-    page.get_by_label("Find account").fill("acm")
-    expect(page.locator("#filter-value option")).to_have_text(["Acme Ibérica"])
-    page.get_by_role("button", name="Add filter").click()
+    page.get_by_role("combobox", name="Value").focus()
+    with page.expect_response(lambda answer: "/r/trade_account/lookup?q=acm" in answer.url):
+        page.keyboard.type("acm")
+    expect(page.get_by_role("option", name="Acme Ibérica")).to_be_visible()
+    expect(page.get_by_role("option", name="Beta Autos")).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(page.locator("select#filter-value")).to_have_value(str(acme.id))
+    page.keyboard.press("Tab")  # the picker's × (empty the choice), then the button: the keyboard alone
+    expect(page.get_by_role("button", name="Clear the choice")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Add filter")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"account_id__eq={acme.id}"))
     expect(page.locator("table.grid tbody tr")).to_have_count(1)
     expect(page.locator("table.grid tbody")).to_contain_text("Flota Acme")

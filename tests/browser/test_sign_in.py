@@ -19,7 +19,7 @@ def test_wrong_password_then_right_one_reaches_the_dashboard(page: Page, live_ap
     expect(page).to_have_url(live_app.url("/"))
     expect(page.get_by_role("heading", name="Getting started")).to_be_visible()
     expect(page.get_by_role("link", name="Enable the modules you need")).to_be_visible()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Account menu")).to_be_visible()
 
 
 def test_htmx_click_after_the_session_ended_lands_on_the_sign_in_page(admin_page: Page, live_app, sign_in) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from trato import Money, records
+from trato import Change, Money, records
 from trato.entities import UnknownEntity
 from trato.fields import BUILTIN
 from trato.hooks import switch
@@ -58,6 +58,21 @@ def test_hook_before_save(ctx, ana):
     with pytest.raises(SaveRefused):
         records.update("trade_deal", won.id, {"name": "Forbidden renewal"}, user=ana, version=won.version)
     assert records.get("trade_deal", won.id, user=ana)["name"] == "Renewal"
+
+
+def test_hook_before_save_can_tie_its_refusal_to_a_field(ctx, ana):
+    """A mapping of field to message refuses as validation does: by field, and by row or id in bulk calls."""
+    with pytest.raises(ValidationFailed) as refused:
+        records.create("trade_deal", {"name": "Priceless"}, user=ana)
+    assert refused.value.errors == {"amount": ["A priceless deal still needs an amount."]}
+    with pytest.raises(ValidationFailed) as refused:
+        records.bulk_create("trade_deal", [{"name": "Fine"}, {"name": "Priceless too"}], user=ana)
+    assert refused.value.errors == {1: {"amount": ["A priceless deal still needs an amount."]}}
+    deal = records.create("trade_deal", {"name": "Cheap"}, user=ana)
+    with pytest.raises(ValidationFailed) as refused:
+        records.bulk_update("trade_deal", [Change(deal.id, {"name": "Priceless now"}, deal.version)], user=ana)
+    assert refused.value.errors == {deal.id: {"amount": ["A priceless deal still needs an amount."]}}
+    assert [d["name"] for d in records.query("trade_deal", user=ana).page().items] == ["Cheap"]
 
 
 def test_hook_after_save(ctx, ana, events):

@@ -12,7 +12,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 
 from trato.db import make_throwaway_engine
 from trato.fields import BUILTIN, Field, FieldValueError, Money, Option, round_half_up
-from trato.fields.money import currencies
+from trato.fields.money import currencies, minor_units
 from trato.fields.schemafields import JsonInt
 
 OPTIONS = (Option("new", {"en": "New", "es": "Nuevo"}), Option("won", {"en": "Won", "es": "Ganado"}),
@@ -37,8 +37,8 @@ VALUES = {
     "integer": st.integers(-2**63 + 1, 2**63 - 1),
     "decimal": st.decimals(-10**14, 10**14, places=3, allow_nan=False),
     "percent": st.decimals(-1000, 1000, places=2, allow_nan=False),
-    "money": st.builds(Money, st.decimals(-10**15, 10**15, places=2, allow_nan=False),
-                       st.sampled_from(["EUR", "USD", "MXN", "JPY"])),
+    "money": st.sampled_from(["EUR", "USD", "MXN", "JPY"]).flatmap(lambda code: st.builds(
+        Money, st.decimals(-10**15, 10**15, places=minor_units(code), allow_nan=False), st.just(code))),
     "boolean": st.booleans(),
     "date": st.dates(),
     "datetime": moments,
@@ -51,11 +51,14 @@ VALUES = {
     "user": st.integers(1, 2**31 - 1),
     "team": st.integers(1, 2**31 - 1),
     "tags": st.lists(words.filter(lambda w: ";" not in w), min_size=1, max_size=5, unique=True),
+    "autonumber": words,  # given by its series on create (tests/test_autonumber.py); read back as text
 }
 
 
 def test_every_builtin_type_is_here():
-    assert set(BUILTIN) == set(VALUES) | {"file"}
+    # A company field's ids are checked against the database's companies (tests/test_companies.py), a record
+    # link's targets against the records (tests/test_record_links.py).
+    assert set(BUILTIN) == set(VALUES) | {"file", "company", "record_link"}
 
 
 @pytest.mark.parametrize("type_name", sorted(VALUES))
@@ -84,7 +87,7 @@ def test_file_keeps_metadata_and_is_not_read_from_text():
     ("integer", "12.5", "Enter a whole number."),
     ("integer", "1e3", "Enter a whole number."),
     ("integer", "99999999999999999999", "This number is too large."),
-    ("decimal", "1,5", "Enter a number, with a dot for decimals"),
+    ("decimal", "1,5", "Enter a number, such as 1234.56"),
     ("money", "12 EUR USD", "Enter a number"),
     ("money", "12", "currency: This field is required."),
     ("money", "12 ZZZ", "currency: Enter a three-letter currency code"),
@@ -127,6 +130,7 @@ def test_amounts_round_half_up_not_to_even(text, rounded):
     money = make("money")
     assert money.type.parse(money, f"{text} EUR").amount == Decimal(rounded)
     assert round_half_up(Decimal(text), 2) == Decimal(rounded)
+    assert Money(Decimal(text), "EUR").rounded().amount == Decimal(rounded)
 
 
 def test_json_numbers_follow_json_schema():

@@ -113,8 +113,8 @@ def test_sort_puts_empty_values_last_both_ways(book, ana):
         deals(ana).order_by("-colour")
 
 
-@pytest.mark.parametrize("sort", ["-amount,name", "amount", "closes_on", "-closes_on,-amount", "stage,-id", "account_id",
-                                  "-updated_at", "-id"])
+@pytest.mark.parametrize("sort", ["-amount,name", "amount", "closes_on", "-closes_on,-amount", "stage,-id",
+                                  "account_id", "-updated_at", "-id"])
 def test_keyset_pages_walk_every_record_once_in_order(book, ana, sort):
     query = deals(ana).order_by(sort)
     everything = [d.id for d in query.page(limit=100).items]
@@ -134,7 +134,7 @@ def test_cursors_are_checked(book, ana):
     with pytest.raises(QueryError, match="another sort order") as refused:
         deals(ana).order_by("-name").page(limit=2, cursor=cursor)
     assert refused.value.field == "cursor"
-    for bad in ("not-a-cursor", cursor[:-3], "eyJzIjoibmFtZSIsInYiOlsxLDJdfQ"):
+    for bad in ("not-a-cursor", cursor[:-3], "eyJzIjoibmFtZUBlbiIsInYiOlsxLDJdfQ"):  # {"s": "name@en", "v": [1, 2]}
         with pytest.raises(QueryError, match="The cursor is malformed"):
             deals(ana).order_by("name").page(limit=2, cursor=bad)
     with pytest.raises(QueryError, match="between 1 and 500"):

@@ -149,7 +149,8 @@ def test_bulk_calls_are_all_or_nothing(ctx, ana, events):
     with pytest.raises(ValidationFailed) as refused:
         records.bulk_create("trade_account", [{"name": "A"}, {"name": ""}, {"name": "C", "employees": "many"}],
                             user=ana)
-    assert refused.value.errors == {1: {"name": ["This field is required."]}, 2: {"employees": ["Enter a whole number."]}}
+    assert refused.value.errors == {1: {"name": ["This field is required."]},
+                                    2: {"employees": ["Enter a whole number."]}}
     assert records.query("trade_account", user=ana).count().value == 0
     made = records.bulk_create("trade_account", [{"name": n, "city": "Madrid"} for n in "ABC"], user=ana)
     assert [m["name"] for m in made] == ["A", "B", "C"] and len({m.id for m in made}) == 3

@@ -37,6 +37,7 @@ def upload(client, data: bytes, name: str = "contactos.csv", entity: str = "x_co
 def form_of(page: str, **changes: str) -> dict[str, list[str] | str]:
     """The mapping form as the page fills it (hidden inputs, selected options, checked mode), with `changes`."""
     form: dict[str, list[str] | str] = {"header": re.findall(r'name="header" value="([^"]*)"', page)}
+    form.update(re.findall(r'<input type="hidden" name="(encoding)" value="([^"]*)"', page))
     for select, body in re.findall(r'<select id="[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected>', body)
         form[select] = chosen.group(1) if chosen else ""
@@ -72,12 +73,15 @@ def client(contacts, admin, client_as):
     return client_as(admin)
 
 
-def wizard(client, data: bytes = SPANISH_FILE) -> tuple[str, str]:
-    """Upload `data` and open the mapping step: (its URL, its page)."""
+def wizard(client, data: bytes = SPANISH_FILE, encoding: str | None = "windows-1252") -> tuple[str, str]:
+    """Upload `data` and open the mapping step, choosing `encoding` if the file is not UTF-8: (its URL, its page)."""
     uploaded = upload(client, data)
     assert uploaded.status_code == 302
     mapping_url = uploaded.headers["Location"]
-    return mapping_url, text(client.get(mapping_url))
+    page = text(client.get(mapping_url))
+    if "import-encoding" in page and encoding:  # the file is not UTF-8: choose how to read it
+        page = text(client.get(f"{mapping_url}?encoding={encoding}"))
+    return mapping_url, page
 
 
 def test_latin1_semicolon_file_preview_run_and_error_file(app, client, admin):
@@ -221,7 +225,7 @@ def test_history_lists_imports_and_undo_takes_one_back(app, client, admin, clien
 
 def test_an_interrupted_import_can_be_resumed(app, client, admin):
     with app.app_context():  # as if the worker died once the batch holding row 2 was saved
-        imp = imports.start(SPANISH_FILE, "contactos.csv", "x_contact", user=admin)
+        imp = imports.start(SPANISH_FILE, "contactos.csv", "x_contact", user=admin, encoding="windows-1252")
         imp.status, imp.rows_done, imp.message = "failed", 1, "the worker stopped"
         db.session().commit()
         result_url = f"/imports/{imp.id}"
@@ -241,6 +245,75 @@ def test_the_wizard_speaks_spanish(contacts, make_user, client_as):
     assert "Importar Contactos" in page and "Archivo CSV" in page and "Subir y asignar columnas" in page
     refused = text(upload(client, b"", "vacio.csv"))
     assert "El archivo está vacío." in refused
+    asked = text(client.get(upload(client, SPANISH_FILE).headers["Location"]))
+    assert "Paso 1 de 3: cómo leer contactos.csv" in asked and "Leerlo como Windows-1252" in asked
     _url, mapping = wizard(client)
     assert "Paso 2 de 3" in mapping and "— no importar esta columna —" in mapping
     assert "Crear un registro por cada fila" in mapping
+
+
+# UTF-8 throughout but for row 4, where "María" was pasted from a Windows-1252 file.
+MOSTLY_UTF8 = ("Nombre;Correo electrónico\nJosé Pérez;jose@example.com\nInés;ines@example.com\n".encode()
+               + b"Mar\xeda;maria@example.com\n" + "Íñigo;inigo@example.com\n".encode())
+
+
+def test_a_utf8_file_with_a_bad_byte_is_shown_and_nothing_is_stored_until_the_user_chooses(app, client, admin):
+    mapping_url = upload(client, MOSTLY_UTF8).headers["Location"]
+    page = text(client.get(mapping_url))
+    assert "Step 1 of 3: how to read contactos.csv" in page
+    assert "The file is UTF-8 except for 1 byte that is not." in page and "Rows that hold them: 1." in page
+    row = re.search(r'<tr id="encoding-row-4-1">(.*?)</tr>', page, re.S).group(1)
+    offset = MOSTLY_UTF8.index(b"\xed")
+    assert re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row) == [
+        "4", "Nombre", f"byte {offset}: 0xED", "Mar\ufffda", "María"]
+    assert re.findall(r'name="encoding" value="([^"]+)"', page) == ["replace", "skip", "windows-1252"]
+    # A preview or a run sent without a choice gets the same question, and records nothing.
+    for target in (mapping_url, mapping_url + "/run"):
+        asked = client.post(target, data={"header": ["Nombre", "Correo electrónico"], "col0": "name",
+                                          "col1": "email", "mode": "create"})
+        assert "how to read contactos.csv" in text(asked)
+    assert imports_count(app) == 0 and names(app, admin) == []
+
+
+@pytest.mark.parametrize(("choice", "created", "failed", "stored"), [
+    ("replace", 4, 0, ["Inés", "José Pérez", "Mar\ufffda", "Íñigo"]),
+    ("skip", 3, 1, ["Inés", "José Pérez", "Íñigo"]),
+    ("windows-1252", 4, 0, ["InÃ©s", "JosÃ© PÃ©rez", "María", "Ã\x8dÃ±igo"]),
+])
+def test_each_choice_imports_the_file_its_way(app, client, admin, choice, created, failed, stored):
+    mapping_url, page = wizard(client, MOSTLY_UTF8, choice)
+    assert "Step 2 of 3" in page and f'name="encoding" value="{choice}"' in page
+    result = text(client.get(client.post(mapping_url + "/run", data=form_of(page)).headers["Location"]))
+    assert re.search(rf'id="count-created">{created}<', result) and re.search(rf'id="count-failed">{failed}<', result)
+    assert names(app, admin) == stored
+    if failed:
+        errors = client.get(re.search(r'href="([^"]+/errors)"', result).group(1)).get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(errors.lstrip("\ufeff")), delimiter=";"))
+        assert rows[1] == ["Mar\ufffda", "maria@example.com", "Row 4, column “Nombre”: The cell holds bytes that "
+                           "are not UTF-8 (shown as �): the row is left out, as chosen."]
+
+
+def test_a_file_that_is_not_utf8_is_offered_as_windows_1252_with_how_names_read(app, client, admin):
+    mapping_url = upload(client, SPANISH_FILE).headers["Location"]
+    page = text(client.get(mapping_url))
+    assert "It looks like Windows-1252" in page and "Read it as Windows-1252" in page
+    assert re.findall(r'class="reads-legacy">([^<]*)<', page)[:3] == ["Correo electrónico", "Íñigo Peña", "Begoña"]
+    assert 'name="encoding" value="replace"' not in page  # only the confirmation is offered
+    assert re.findall(r'<input type="hidden" name="encoding" value="([^"]+)"', page) == ["windows-1252"]
+    assert imports_count(app) == 0
+    # The choice travels over HTMX into the page's main part.
+    partial = client.get(f"{mapping_url}?encoding=windows-1252", headers={"HX-Request": "true"})
+    assert partial.status_code == 200 and "<html" not in text(partial)
+    assert "Step 2 of 3" in text(partial) and "Íñigo Peña" in text(partial)
+
+
+@pytest.mark.parametrize("data", [
+    "\ufeffNombre,Correo electrónico\nÁngela,angela@example.com\n".encode(),
+    "Nombre,Correo electrónico\nÁngela,angela@example.com\n".encode(),
+    "Nombre\tCorreo electrónico\nÁngela\tangela@example.com\n".encode("utf-16"),
+])
+def test_utf8_with_or_without_a_bom_and_utf16_go_straight_to_the_columns(app, client, admin, data):
+    mapping_url, page = wizard(client, data, encoding=None)
+    assert "Step 2 of 3" in page and 'name="encoding"' not in page
+    client.post(mapping_url + "/run", data=form_of(page))
+    assert names(app, admin) == ["Ángela"]

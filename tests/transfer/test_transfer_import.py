@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from trato import db, records
 from trato.access import PermissionRefused
@@ -35,7 +36,7 @@ def error_rows(imp: Import) -> list[list[str]]:
 def test_columns_match_spanish_labels_whatever_the_case_and_accents(ctx, admin, companies):
     data = ("NOMBRE;correo electronico;Empresa;Fecha de nacimiento;Puntuación;Presupuesto;Etapa;Canales\n"
             'Iñaki;inaki@example.com;Acme;03/04/1990;7,5;1.234,56;Cliente;"Web; Teléfono"\n').encode("cp1252")
-    imp = run(data, admin)
+    imp = run(data, admin, encoding="windows-1252")
     assert (imp.status, imp.created, imp.failed, imp.total) == ("done", 1, 0, 1)
     inaki = contacts(admin)["Iñaki"]
     assert inaki["email"] == "inaki@example.com" and inaki["company"] == companies[0]
@@ -129,7 +130,8 @@ def test_update_by_id_reports_rows_whose_record_is_not_there(ctx, admin):
 
 def test_undo_restores_the_state_before_the_import(ctx, admin, make_user, companies):
     manager = make_user(role="sales_manager")
-    ana = records.create("x_contact", {"name": "Ana", "email": "ana@example.com", "seats": 1, "budget": {"amount": "10", "currency": "EUR"},
+    ana = records.create("x_contact", {"name": "Ana", "email": "ana@example.com", "seats": 1,
+                                       "budget": {"amount": "10", "currency": "EUR"},
                                        "birthday": "1990-01-02", "company": companies[0], "labels": ["a"]},
                          user=admin)
     eva = records.create("x_contact", {"name": "Eva", "email": "eva@example.com", "seats": 1}, user=admin)
@@ -175,6 +177,49 @@ def test_an_interrupted_import_resumes_from_the_first_batch_not_committed(make_a
         assert (done.status, done.rows_done, done.created) == ("done", 5, 5)
         assert names() == ["d1", "d2", "d3", "d4", "d5"]
         assert undo(imp.id, user=admin).reverted == 5 and names() == []
+
+
+def test_running_a_finished_import_again_changes_nothing_and_an_undone_one_refuses(ctx, admin):
+    imp = run("Name\nAna\nBea\n", admin)
+    again = imports.run(imp.id)
+    assert (again.status, again.created, again.rows_done) == ("done", 2, 2)
+    assert sorted(contacts(admin)) == ["Ana", "Bea"]
+    undo(imp.id, user=admin)
+    with pytest.raises(TransferError, match=f"Import {imp.id} was undone; it cannot run again."):
+        imports.run(imp.id)
+    assert contacts(admin) == {}
+
+
+def test_two_runs_of_one_import_at_once_save_each_batch_once(ctx, admin, monkeypatch):
+    """A resume while the first run was only slow: both go at it in threads of their own on the same database."""
+    monkeypatch.setattr(imports, "BATCH", 50)
+    rows = 2000
+    imp = imports.start(("Name\n" + "".join(f"P{n:05d}\n" for n in range(rows))).encode(), "many.csv", "x_contact",
+                        user=admin)
+    db.session().commit()
+    start, ended, failures = threading.Barrier(2), [], []
+
+    def resume() -> None:
+        with ctx.app_context():
+            start.wait()
+            try:
+                ended.append(imports.run(imp.id).status)
+            except Exception as exc:  # noqa: BLE001  (reported below)
+                failures.append(exc)
+
+    threads = [threading.Thread(target=resume) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session().expire_all()
+    done = db.session().get(Import, imp.id)
+    assert (done.status, done.created, done.rows_done) == ("done", rows, rows)
+    table = ctx.extensions["trato"].entities.get("x_contact").table
+    assert db.session().execute(select(func.count(), func.count(distinct(table.c.name)))).one() == (rows, rows)
+    links = db.session().scalars(select(ImportRecord.record_id).where(ImportRecord.import_id == imp.id)).all()
+    assert len(links) == rows
 
 
 def test_the_import_runs_as_a_job_with_its_progress(ctx, admin):

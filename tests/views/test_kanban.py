@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import update
 
-from trato import db, records
+from trato import db, privacy, records
 from trato.fields import Money
 
 
@@ -122,3 +122,24 @@ def test_the_settings_choose_the_fields_on_the_cards(trade_app, client_as, make_
     assert "Jan 15, 2027" in card and "Acme" not in card
     default = re.search(r'<li class="kanban-card".*?</li>', _text(client.get("/r/trade_deal/kanban")), re.S).group(0)
     assert re.findall(r"<dt>([^<]+)</dt>", default) == ["Account"]  # the list's columns, less title and empty ones
+
+
+def _movable(page: str) -> set[int]:
+    return {int(i) for i in re.findall(r'data-id="(\d+)" data-version="\d+" data-movable="true"', page)}
+
+
+def test_only_cards_the_user_may_change_can_be_dragged(trade_app, client_as, make_record, make_user):
+    admin = make_user(admin=True, app=trade_app)
+    open_deal = make_record("trade_deal", name="Abierta", stage="new")
+    kept = make_record("trade_deal", name="Guardada", stage="new")
+    with trade_app.test_request_context():
+        privacy.block("trade_deal", kept.id, "Kept for the courts", user=admin)
+    client = client_as(admin)
+    page = _text(client.get("/r/trade_deal/kanban?by=stage"))
+    assert set(_columns(page)["new"]) == {open_deal.id, kept.id}  # the administrator sees the blocked one
+    assert _movable(page) == {open_deal.id}
+    refused = client.post("/r/trade_deal/kanban/move", data={"id": kept.id, "version": kept.version, "by": "stage",
+                                                             "value": "won"})
+    assert refused.status_code == 403 and "blocked" in refused.json["message"]
+    with trade_app.app_context():
+        assert records.get("trade_deal", kept.id, user=None)["stage"] == "new"

@@ -15,7 +15,7 @@ def _text(response) -> str:
 
 
 def _cell(page: str, record_id: int, field: str) -> str:
-    return re.search(rf'<td class="[^"]*" id="cell-{record_id}-{field}">(.*?)</td>', page, re.S).group(1)
+    return re.search(rf'<td class="[^"]*" id="cell-{record_id}-{field}"[^>]*>(.*?)</td>', page, re.S).group(1)
 
 
 def test_cells_link_name_and_offer_their_edit_buttons(trade_app, client_as, make_record, make_user):

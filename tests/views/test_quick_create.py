@@ -126,7 +126,7 @@ def test_a_saved_record_comes_back_chosen_in_the_forms_select(trade_app, client_
     field = re.search(r'<div class="field" id="field-account_id" hx-swap-oob="true">(.*?)</div>', page, re.S)
     assert field, page
     options = re.findall(r'<option value="\d*"( selected)?>([^<]+)</option>', field.group(1))
-    assert options == [("", "—"), (" selected", "Acme Nueva"), ("", "Beta Autos")]
+    assert options == [("", "—"), (" selected", "Acme Nueva")]  # the picker asks for the others as the user types
     assert f'<option value="{acme.id}" selected>' in field.group(1)
     assert 'hx-get="/r/trade_deal/quick-create/account_id"' in field.group(1)  # the button stays
     assert "Acme Nueva was added." in page and 'data-focus="account_id"' in page
@@ -145,3 +145,26 @@ def test_the_button_and_the_small_form_speak_spanish(make_app, make_user, client
     saved = _text(client.post("/r/contacts_contact/quick-create/account_id", data={"name": "Talleres Ruiz"}))
     assert "Se ha añadido Talleres Ruiz." in saved
     assert re.search(r'<option value="\d+" selected>Talleres Ruiz</option>', saved)
+
+
+def test_the_new_menu_small_form_creates_the_record_and_goes_to_its_page(trade_app, client_as, deals_only):
+    admin = client_as("admin")
+    home = _text(admin.get("/"))
+    assert re.search(r'href="/r/trade_account/new"[^>]*\s+hx-get="/r/trade_account/quick-new"', home)
+    assert '<dialog id="quick-new"' in home
+    form = _text(admin.get("/r/trade_account/quick-new", headers={"HX-Request": "true"}))
+    assert 'hx-post="/r/trade_account/quick-new"' in form and 'name="_asked" value="name"' in form
+    refused = admin.post("/r/trade_account/quick-new", data={"name": "", "_asked": "name"},
+                         headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "Please correct the marked fields." in _text(refused)
+    assert _accounts(trade_app) == []
+    saved = admin.post("/r/trade_account/quick-new", data={"name": "Acme Nueva", "_asked": "name"},
+                       headers={"HX-Request": "true"})
+    with trade_app.app_context():
+        acme = records.query("trade_account", user=None).where({"name": "Acme Nueva"}).page().items[0]
+    assert saved.status_code == 204 and saved.headers["HX-Redirect"] == f"/r/trade_account/{acme.id}"
+    assert "Acme Nueva was added." in _text(admin.get(saved.headers["HX-Redirect"]))
+    looker = client_as(deals_only)
+    assert looker.get("/r/trade_account/quick-new").status_code == 403
+    assert looker.post("/r/trade_account/quick-new", data={"name": "Nope", "_asked": "name"}).status_code == 403
+    assert _accounts(trade_app) == ["Acme Nueva"]

@@ -36,7 +36,8 @@ def test_save_the_current_list_and_open_it_again(trade_app, client_as, make_reco
     make_record("trade_deal", name="Nuevo", stage="new")
     client = client_as("admin")
     page = _text(client.get("/r/trade_deal/?cols=name,stage&sort=-name&stage=won"))
-    back = re.search(r'<form method="post" action="/r/trade_deal/views" class="save-view">.*?name="back" value="([^"]*)"',
+    back = re.search(r'<form method="post" action="/r/trade_deal/views" class="save-view">'
+                     r'.*?name="back" value="([^"]*)"',
                      page, re.S).group(1).replace("&amp;", "&")
     saved = _save(client, "Ganados", back + "&cursor=abc")
     assert saved.status_code == 302

@@ -8,8 +8,9 @@ from typing import Any
 
 from flask_babel import get_timezone
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, records
 from ..i18n import _, _l
 from ..models import User, utcnow
 from .errors import ActivityError, NotAllowed
@@ -36,51 +37,69 @@ def local_to_utc(text: str) -> datetime:
 
 def read_form(form: Mapping[str, str]) -> dict[str, Any]:
     """An activity's values from a submitted form, or ActivityError naming the field."""
-    kind = form.get("kind", "task")
+    due = form.get("due_at", "").strip()
+    reminder = form.get("reminder_minutes", "").strip()
+    if reminder and (not reminder.isdigit() or int(reminder) > MAX_REMINDER_MINUTES):
+        raise ActivityError(_("The reminder is a number of minutes between 0 and %(max)s.",
+                              max=MAX_REMINDER_MINUTES), "reminder_minutes")
+    assignee = form.get("assignee_id", "").strip()
+    if assignee and not assignee.isdigit():
+        raise ActivityError(_("Choose a user from the list."), "assignee_id")
+    return checked(kind=form.get("kind", "task"), subject=form.get("subject", ""),
+                   description=form.get("description", ""), due_at=local_to_utc(due) if due else None,
+                   assignee_id=int(assignee) if assignee else None,
+                   reminder_minutes=int(reminder) if reminder else None)
+
+
+def checked(kind: str, subject: str, description: str = "", due_at: datetime | None = None,
+            assignee_id: int | None = None, reminder_minutes: int | None = None) -> dict[str, Any]:
+    """An activity's values as given by code or the API, checked: ActivityError names the field at fault."""
     if kind not in KINDS:
         raise ActivityError(_("Choose a task, a call or a meeting."), "kind")
-    subject = " ".join(form.get("subject", "").split())
+    subject = " ".join((subject or "").split())
     if not subject:
         raise ActivityError(_("Give the activity a subject."), "subject")
     if len(subject) > 200:
         raise ActivityError(_("The subject has at most 200 characters."), "subject")
-    due = form.get("due_at", "").strip()
-    due_at = local_to_utc(due) if due else None
-    reminder_text = form.get("reminder_minutes", "").strip()
-    reminder = None
-    if reminder_text:
-        if not reminder_text.isdigit() or int(reminder_text) > MAX_REMINDER_MINUTES:
+    if due_at is not None and due_at.tzinfo is None:
+        raise ActivityError(_("Give the date and time as YYYY-MM-DD HH:MM."), "due_at")
+    if reminder_minutes is not None:
+        if isinstance(reminder_minutes, bool) or not 0 <= reminder_minutes <= MAX_REMINDER_MINUTES:
             raise ActivityError(_("The reminder is a number of minutes between 0 and %(max)s.",
                                   max=MAX_REMINDER_MINUTES), "reminder_minutes")
         if due_at is None:
             raise ActivityError(_("A reminder needs a due date."), "reminder_minutes")
-        reminder = int(reminder_text)
-    assignee = form.get("assignee_id", "").strip()
-    assignee_id = None
-    if assignee:
-        found = db.session().scalar(select(User.id).where(User.id == int(assignee), User.active.is_(True))) \
-            if assignee.isdigit() else None
-        if found is None:
-            raise ActivityError(_("Choose a user from the list."), "assignee_id")
-        assignee_id = found
-    return dict(kind=kind, subject=subject, description=form.get("description", "").strip()[:10_000],
-                due_at=due_at, assignee_id=assignee_id, reminder_minutes=reminder)
+    if assignee_id is not None and db.session().scalar(
+            select(User.id).where(User.id == assignee_id, User.active.is_(True))) is None:
+        raise ActivityError(_("Choose a user from the list."), "assignee_id")
+    return dict(kind=kind, subject=subject, description=(description or "").strip()[:10_000],
+                due_at=due_at.astimezone(timezone.utc) if due_at else None, assignee_id=assignee_id,
+                reminder_minutes=reminder_minutes)
 
 
 def _remind_at(due_at: datetime | None, minutes: int | None) -> datetime | None:
     return due_at - timedelta(minutes=minutes) if due_at is not None and minutes is not None else None
 
 
-def add(entity: str, record_id: int, values: Mapping[str, Any], user: Any) -> Activity:
-    """Add an activity (values from `read_form`) to a record the caller has checked the user may view."""
+def add(entity: str, record_id: int, values: Mapping[str, Any], user: Any, session: Session | None = None
+        ) -> Activity:
+    """Add an activity (values from `read_form` or `checked`) to a record the caller has checked the user may view.
+
+    It commits with the caller's `records.atomic()` (at once outside one); given a `session` of its own (demo
+    data), it is only added to that session.
+    """
     now = utcnow()
     values = dict(values)
-    values.setdefault("assignee_id", user.id)
-    activity = Activity(entity=entity, record_id=record_id, created_by=user.id, created_at=now, updated_at=now,
-                        remind_at=_remind_at(values.get("due_at"), values.get("reminder_minutes")), **values)
-    session = db.session()
-    session.add(activity)
-    session.commit()
+    if values.get("assignee_id") is None:
+        values["assignee_id"] = getattr(user, "id", None)
+    activity = Activity(entity=entity, record_id=record_id, created_by=getattr(user, "id", None), created_at=now,
+                        updated_at=now, remind_at=_remind_at(values.get("due_at"), values.get("reminder_minutes")),
+                        **values)
+    if session is not None:
+        session.add(activity)
+        return activity
+    with records.atomic() as current:
+        current.add(activity)
     return activity
 
 
@@ -92,18 +111,17 @@ def set_done(activity: Activity, done: bool, user: Any) -> Activity:
     """Mark done (or open again): the assignee, the author or an administrator may."""
     if activity.assignee_id != user.id and not may_change(user, activity.created_by):
         raise NotAllowed(_("Only the assignee, the author or an administrator may change this activity."))
-    activity.done_at = utcnow() if done else None
-    activity.updated_at = utcnow()
-    db.session().commit()
+    with records.atomic():
+        activity.done_at = utcnow() if done else None
+        activity.updated_at = utcnow()
     return activity
 
 
 def delete(activity: Activity, user: Any) -> None:
     if not may_change(user, activity.created_by):
         raise NotAllowed(_("Only the author or an administrator may delete this activity."))
-    session = db.session()
-    session.delete(activity)
-    session.commit()
+    with records.atomic() as session:
+        session.delete(activity)
 
 
 @dataclass(frozen=True)

@@ -23,21 +23,19 @@ def following(user: Any, entity: str, record_id: int) -> bool:
 
 
 def follow(user: Any, entity: str, record_id: int) -> None:
-    session = db.session()
-    if not following(user, entity, record_id):
-        try:
-            with session.begin_nested():
-                session.add(Follower(user_id=user.id, entity=entity, record_id=record_id))
-        except IntegrityError:
-            pass  # a double click
-    session.commit()
+    with records.atomic() as session:
+        if not following(user, entity, record_id):
+            try:
+                with session.begin_nested():
+                    session.add(Follower(user_id=user.id, entity=entity, record_id=record_id))
+            except IntegrityError:
+                pass  # a double click
 
 
 def unfollow(user: Any, entity: str, record_id: int) -> None:
-    session = db.session()
-    session.execute(delete(Follower).where(Follower.user_id == user.id, Follower.entity == entity,
-                                           Follower.record_id == record_id))
-    session.commit()
+    with records.atomic() as session:
+        session.execute(delete(Follower).where(Follower.user_id == user.id, Follower.entity == entity,
+                                               Follower.record_id == record_id))
 
 
 def count(entity: str, record_id: int) -> int:

@@ -42,4 +42,4 @@ def dashboard_widgets(user: Any) -> list[Fragment]:
 
 @hookimpl
 def navigation(user: Any) -> list[NavItem]:
-    return [NavItem("activity.agenda", _l("My activities"), priority=20)]
+    return [NavItem("activity.agenda", _l("My activities"), priority=20, icon="calendar-check")]

@@ -8,8 +8,9 @@ import re
 import nh3
 from markupsafe import escape
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, records
 from ..i18n import _
 from ..models import utcnow
 from .errors import ActivityError, NotAllowed
@@ -45,12 +46,19 @@ def _body(text: str) -> str:
     return body
 
 
-def add(entity: str, record_id: int, text: str, user: Any) -> Note:
-    """Add a note to a record the caller has checked the user may view."""
-    note = Note(entity=entity, record_id=record_id, author_id=user.id, body=_body(text), created_at=utcnow())
-    session = db.session()
-    session.add(note)
-    session.commit()
+def add(entity: str, record_id: int, text: str, user: Any, session: Session | None = None) -> Note:
+    """Add a note to a record the caller has checked the user may view.
+
+    It commits with the caller's `records.atomic()` (at once outside one); given a `session` of its own (demo
+    data), it is only added to that session.
+    """
+    note = Note(entity=entity, record_id=record_id, author_id=getattr(user, "id", None), body=_body(text),
+                created_at=utcnow())
+    if session is not None:
+        session.add(note)
+        return note
+    with records.atomic() as current:
+        current.add(note)
     return note
 
 
@@ -62,15 +70,14 @@ def find(entity: str, record_id: int, note_id: int) -> Note | None:
 def edit(note: Note, text: str, user: Any) -> Note:
     if not may_change(user, note.author_id):
         raise NotAllowed(_("Only the author or an administrator may change this note."))
-    note.body = _body(text)
-    note.edited_at = utcnow()
-    db.session().commit()
+    with records.atomic():
+        note.body = _body(text)
+        note.edited_at = utcnow()
     return note
 
 
 def delete(note: Note, user: Any) -> None:
     if not may_change(user, note.author_id):
         raise NotAllowed(_("Only the author or an administrator may delete this note."))
-    session = db.session()
-    session.delete(note)
-    session.commit()
+    with records.atomic() as session:
+        session.delete(note)

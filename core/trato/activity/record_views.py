@@ -8,7 +8,7 @@ a record is not changing it); tags classify the record for everyone, so
 they need the edit permission on it. Changing or deleting a note, activity
 or file is for its author (the assignee may also mark an activity done) or
 an administrator. An HTMX request gets the record's activity section back;
-a plain form post is redirected to the record's page.
+a plain form post is redirected to the record page's Timeline tab (`?tab=timeline`).
 """
 from __future__ import annotations
 
@@ -37,10 +37,17 @@ def _user() -> Any:
 
 
 def _visible(entity: str, record_id: int) -> Any:
+    """The entity and record, or 404; a change (POST) to what hangs on a blocked record is refused (403)."""
     try:
-        return visible(entity, record_id, _user())
+        found = visible(entity, record_id, _user())
     except RecordNotFound:
         abort(404)
+    if request.method == "POST":
+        try:
+            access.check_not_blocked(_user(), *found)
+        except access.PermissionRefused as exc:
+            abort(403, str(exc))
+    return found
 
 
 def _section(entity: str, record_id: int, status: int = 200, form: str = "", error: ActivityError | None = None,
@@ -54,7 +61,7 @@ def _section(entity: str, record_id: int, status: int = 200, form: str = "", err
     if request.headers.get("HX-Request") != "true" and request.method == "POST":
         if error is not None:
             flash(str(error), "error")
-        return redirect(url_for("records.detail", entity=entity, record_id=record_id))
+        return redirect(url_for("records.detail", entity=entity, record_id=record_id, tab="timeline"))
     context = dict(timeline=timeline(e, record, _user(), request.args.get("kind")), entity=e, record=record,
                    failed_form=form, error=error, submitted=request.form if error and keep else {})
     if request.headers.get("HX-Request") == "true":
@@ -168,7 +175,7 @@ def too_large(_err: RequestEntityTooLarge) -> Any:
     message = storage.too_large_message()
     if request.headers.get("HX-Request") == "true" and "entity" in args and current_user.is_authenticated:
         return _section(args["entity"], args["record_id"], 413, "file", ActivityError(message, "file"), keep=False)
-    back = url_for("records.detail", entity=args["entity"], record_id=args["record_id"]) \
+    back = url_for("records.detail", entity=args["entity"], record_id=args["record_id"], tab="timeline") \
         if "entity" in args else url_for("home.index")
     return render_template("activity/too_large.html", message=message, back=back), 413
 

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, records
 from ..i18n import _
 from ..models import utcnow
 from .errors import ActivityError, NotAllowed
@@ -126,8 +126,10 @@ def too_large_message() -> str:
     return _("The file is larger than the limit of %(mb)s MB.", mb=limit)
 
 
-def save(entity: str, record_id: int, file_name: str, stream: IO[bytes], user: Any) -> Attachment:
-    """Check and store an uploaded file on a record the caller has checked the user may view."""
+def save(entity: str, record_id: int, file_name: str, stream: IO[bytes], user: Any, kept: bool = False
+         ) -> Attachment:
+    """Check and store an uploaded file on a record the caller has checked the user may view; a `kept` one can
+    never be deleted (it goes only when its record is purged)."""
     name = Path(file_name.replace("\\", "/")).name.strip()[:255]
     if not name:
         raise ActivityError(_("Choose a file to attach."), "file")
@@ -148,11 +150,11 @@ def save(entity: str, record_id: int, file_name: str, stream: IO[bytes], user: A
                     raise ActivityError(too_large_message(), "file")
                 out.write(chunk)
                 chunk = stream.read(CHUNK)
-        attachment = Attachment(entity=entity, record_id=record_id, uploader_id=user.id, file_name=name,
-                                content_type=kind, size=size, storage_key=key, created_at=utcnow())
-        session = db.session()
-        session.add(attachment)
-        session.commit()
+        attachment = Attachment(entity=entity, record_id=record_id, uploader_id=getattr(user, "id", None),
+                                file_name=name, content_type=kind, size=size, storage_key=key, created_at=utcnow(),
+                                kept=kept)
+        with records.atomic() as session:
+            session.add(attachment)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -166,13 +168,14 @@ def find(entity: str, record_id: int, attachment_id: int) -> Attachment | None:
 
 def delete(attachment: Attachment, user: Any) -> None:
     """Remove an attachment: its uploader or an administrator may; the file goes once the row is gone."""
+    if attachment.kept:
+        raise NotAllowed(_("This file is kept for good (an issued document): it cannot be deleted."))
     if not may_change(user, attachment.uploader_id):
         raise NotAllowed(_("Only the uploader or an administrator may delete this file."))
     target = path_of(attachment)
-    session = db.session()
-    session.delete(attachment)
-    session.commit()
-    target.unlink(missing_ok=True)
+    with records.atomic() as session:
+        session.delete(attachment)
+        remove_after_commit(session, [target])
 
 
 def remove_after_commit(session: Session, paths: list[Path]) -> None:

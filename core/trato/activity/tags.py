@@ -5,7 +5,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from .. import db
+from .. import db, records
 from ..entities import Entity
 from ..i18n import _
 from .errors import ActivityError
@@ -32,21 +32,19 @@ def of(entity: str, record_id: int) -> list[str]:
 def add(entity: str, record_id: int, text: str) -> str:
     """Tag a record (adding a tag it has is no change)."""
     tag = normalise(text)
-    session = db.session()
-    if tag not in of(entity, record_id):
-        try:
-            with session.begin_nested():
-                session.add(Tag(entity=entity, record_id=record_id, tag=tag))
-        except IntegrityError:
-            pass  # someone added the same tag at the same moment
-    session.commit()
+    with records.atomic() as session:
+        if tag not in of(entity, record_id):
+            try:
+                with session.begin_nested():
+                    session.add(Tag(entity=entity, record_id=record_id, tag=tag))
+            except IntegrityError:
+                pass  # someone added the same tag at the same moment
     return tag
 
 
 def remove(entity: str, record_id: int, tag: str) -> None:
-    session = db.session()
-    session.execute(delete(Tag).where(Tag.entity == entity, Tag.record_id == record_id, Tag.tag == tag))
-    session.commit()
+    with records.atomic() as session:
+        session.execute(delete(Tag).where(Tag.entity == entity, Tag.record_id == record_id, Tag.tag == tag))
 
 
 def in_use(entity: str) -> list[str]:

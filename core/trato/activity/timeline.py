@@ -65,7 +65,10 @@ def _rows(model: Any, entity: str, record_id: int, order: Any) -> list[Any]:
 def entries(entity: Entity, record: RecordData, user: Any, kind: str | None,
             changes: Sequence[Entry]) -> list[Entry]:
     """The timeline's entries of `kind` (all when None), newest first; `changes` are the audit entries."""
-    wanted = (lambda k: kind in (None, k))
+
+    def wanted(k: str) -> bool:
+        return kind in (None, k)
+
     notes = _rows(Note, entity.name, record.id, Note.created_at) if wanted("notes") else []
     acts = _rows(Activity, entity.name, record.id, Activity.created_at) if wanted("activities") else []
     files = _rows(Attachment, entity.name, record.id, Attachment.created_at) if wanted("files") else []

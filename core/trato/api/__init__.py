@@ -11,7 +11,8 @@ from flask import Blueprint, g, request
 from .. import tokens
 from ..i18n import _
 from ..security import csrf
-from .problems import Problem, unauthorized
+from . import guard
+from .problems import Problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -20,10 +21,7 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @bp.before_request
 def _authenticate() -> None:
-    found = tokens.authenticate_bearer(request.headers.get("Authorization"))
-    if found is None:
-        raise unauthorized()
-    g.api_user, g.api_scope = found
+    g.api_user, g.api_scope = guard.admit()
     needed = tokens.READ if request.method in READ_METHODS else tokens.WRITE
     if not tokens.allows(g.api_scope, needed):
         raise Problem(403, _("Forbidden"), _("This token may only read; make a read and write token to change "
@@ -31,6 +29,7 @@ def _authenticate() -> None:
                       {"Authorization": [_("The token's scope is read only.")]})
 
 
-from . import bulk, errors, meta, openapi, views  # noqa: F401  (the routes and handlers register on `bp`)
+# The routes and handlers register on `bp`.
+from . import actions, aggregates, bulk, errors, extras, meta, meta_roles, openapi, shares, views  # noqa: E402,F401
 
 errors.register(bp)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, g, jsonify
 
-from .. import records
+from .. import access, records
 from ..entities import Entity
 from ..fields.schemafields import INT32
 from ..i18n import _
@@ -21,7 +21,7 @@ from ..records import Change, RecordData, RecordNotFound, StaleRecord, Validatio
 from ..records.common import entity_of
 from . import bp, http, idempotency
 from .problems import Problem, field_messages
-from .views import dump
+from .views import dump_all
 
 MAX_BULK = 500
 CHANGE_KEYS = frozenset({"id", "version", "values"})
@@ -48,7 +48,7 @@ def _by_row(errors: Mapping[Any, Any], rows: Mapping[Any, int], inner: str = "")
 
 
 def _data(entity: Entity, made: list[RecordData], status: int) -> Response:
-    response = jsonify({"data": [dump(entity, record) for record in made]})
+    response = jsonify({"data": dump_all(entity, made)})
     response.status_code = status
     return response
 
@@ -116,6 +116,9 @@ def bulk_update(entity: str) -> Response:
         detail = str(err)
         raise Problem(404, _("Not found"), detail, "record-not-found",
                       {f"records.{seen[i]}.id": [detail] for i in err.ids}) from None
+    except access.PermissionRefused as err:  # records seen but not to be changed: named by their rows
+        raise Problem(403, _("Forbidden"), str(err), "forbidden",
+                      {f"records.{seen[i]}.id": [str(err)] for i in err.ids} or {"_record": [str(err)]}) from None
     except StaleRecord as err:
         detail = _("Record %(id)s was changed since you read it (now at version %(version)s); nothing was written.",
                    id=err.id, version=err.current_version)

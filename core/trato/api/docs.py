@@ -9,7 +9,7 @@ to try a call pastes a token in "Authorize".
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from . import openapi
 
@@ -25,5 +25,5 @@ def page() -> str:
 @bp.get("/openapi.json")
 @login_required
 def document() -> Response:
-    """The same document as /api/v1/openapi.json, in the reader's language."""
-    return jsonify(openapi.document())
+    """The same document as /api/v1/openapi.json, in the reader's language and as their role lets them see it."""
+    return jsonify(openapi.document(current_user))

@@ -7,8 +7,11 @@ from werkzeug.exceptions import HTTPException
 from ..access import PermissionRefused
 from ..entities import UnknownEntity
 from ..i18n import _
-from ..records import QueryError, RecordNotFound, RestoreBlocked, SaveRefused, StaleRecord, ValidationFailed
+from ..records import (
+    QueryError, RecordLocked, RecordNotFound, RestoreBlocked, SaveRefused, StaleRecord, ValidationFailed,
+)
 from ..schema import SchemaError
+from ..web import faults
 from .http import stale
 from .problems import Problem, field_messages, from_http
 
@@ -23,6 +26,10 @@ def _validation(err: ValidationFailed) -> Response:
 
 def _refused(err: SaveRefused) -> Response:
     return Problem(422, _("Save refused"), str(err), "save-refused", {"_record": [str(err)]}).response()
+
+
+def _locked(err: RecordLocked) -> Response:
+    return Problem(409, _("Record locked"), str(err), "record-locked", {"_record": [str(err)]}).response()
 
 
 def _schema(err: SchemaError) -> Response:
@@ -54,13 +61,15 @@ def _forbidden(err: PermissionRefused) -> Response:
 
 
 def _http(err: HTTPException) -> Response:
-    return from_http(err).response()
+    fault = faults.response_for(getattr(err, "original_exception", None))  # a 500 that is a fault: 503 or 507
+    return fault if fault is not None else from_http(err).response()
 
 
 def register(bp: Blueprint) -> None:
     bp.register_error_handler(Problem, _problem)
     bp.register_error_handler(ValidationFailed, _validation)
     bp.register_error_handler(SaveRefused, _refused)
+    bp.register_error_handler(RecordLocked, _locked)  # a SaveRefused, answered 409: the record's state refuses
     bp.register_error_handler(SchemaError, _schema)
     bp.register_error_handler(QueryError, _query)
     bp.register_error_handler(RecordNotFound, _not_found)

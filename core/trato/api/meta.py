@@ -13,9 +13,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request, url_for
-from sqlalchemy import func, select
-
-from .. import db, schema
+from .. import schema
 from ..entities import Entity, EntityRegistry
 from ..entities.builtin import POSITION_STEP
 from ..fields import Field
@@ -24,8 +22,8 @@ from ..schema.inputs import build_field
 from ..schema.names import check_slug, entity_table
 from . import bp, http
 from .meta_io import (
-    EntityChange, EntityInput, FieldChange, FieldInput, FieldOrder, describe_entity, describe_field, entity_spec,
-    field_spec, load,
+    EntityChange, EntityInput, FieldChange, FieldInput, FieldOrder, TypeChangeInput, describe_entity, describe_field,
+    describe_preview, entity_spec, field_spec, load, type_change,
 )
 from .problems import Problem
 
@@ -74,6 +72,13 @@ def _confirmed(name: str, lost: int, what: str) -> None:
         raise Problem(400, _("Confirmation required"), detail, "confirmation-required", {"confirm": [detail]})
 
 
+@bp.errorhandler(schema.SchemaBusy)
+def _busy(err: schema.SchemaBusy) -> Response:
+    """Others held the schema lock too long: nothing was changed, and the same request can be sent again."""
+    return Problem(503, _("Schema busy"), str(err), "schema-busy", {"body": [str(err)]},
+                   {"Retry-After": "2"}).response()
+
+
 @bp.get(PREFIX)
 @admin_only
 def list_entities() -> Response:
@@ -112,8 +117,7 @@ def change_entity(name: str) -> Response:
 def delete_entity(name: str) -> Response:
     entity = _registry().get(name)
     if entity.custom:
-        _confirmed(entity.name, int(db.session().scalar(select(func.count()).select_from(entity.table)) or 0),
-                   "entity")
+        _confirmed(entity.name, schema.count_records(entity.name), "entity")
     return jsonify({"name": entity.name, "lost": schema.delete_entity(entity.name, user=g.api_user)})
 
 
@@ -132,24 +136,39 @@ def get_field(name: str, field: str) -> Response:
     return jsonify(describe_field(_field_of(_registry().get(name), field)))
 
 
+TYPE_CHANGE_KEYS = {"type", "settings", "options", "mapping"}
+
+
 @bp.patch(f"{PREFIX}/<name>/fields/<field>")
 @admin_only
 def change_field(name: str, field: str) -> Response:
-    """Change labels, options, rules or position; or the type, sent alone, where no value can be lost."""
+    """Change labels, options, rules or position; or the type (with `settings`, `options`, `mapping`), its values
+    converted (see `type-preview` for the dry run)."""
     changes = load(FieldChange(), http.json_body())
     entity = _registry().get(name)
     current = _field_of(entity, field)
-    new_type = changes.pop("type", current.type.name)
-    if new_type == current.type.name:
-        if "settings" in changes:
-            raise schema.SchemaError(_("Settings change only with the type."), "settings")
+    if changes.get("type", current.type.name) == current.type.name:
+        changes.pop("type", None)
+        if changes.keys() & {"settings", "mapping"}:
+            raise schema.SchemaError(_("Settings and a mapping go only with a change of type."),
+                                     next(iter(sorted(changes.keys() & {"settings", "mapping"}))))
         made = schema.change_field(entity.name, current.name, changes, user=g.api_user)
-    elif changes.keys() - {"settings"}:
-        raise schema.SchemaError(_("Change the type on its own, in a request of its own."), "type")
+    elif changes.keys() - TYPE_CHANGE_KEYS:
+        raise schema.SchemaError(_("Change the type in a request of its own: only settings, options and mapping "
+                                   "may go with it."), "type")
     else:
-        made = schema.change_field_type(entity.name, current.name, new_type, user=g.api_user,
-                                        settings=changes.get("settings"))
+        made = schema.change_field_type(entity.name, current.name, type_change(changes), user=g.api_user)
     return jsonify(describe_field(made))
+
+
+@bp.post(f"{PREFIX}/<name>/fields/<field>/type-preview")
+@admin_only
+def preview_type_change(name: str, field: str) -> Response:
+    """The dry run of a type change: what it would do to the records, and why it would be refused; changes nothing."""
+    change = type_change(load(TypeChangeInput(), http.json_body()))
+    entity = _registry().get(name)
+    current = _field_of(entity, field)
+    return jsonify(describe_preview(schema.preview_type_change(entity.name, current.name, change, user=g.api_user)))
 
 
 @bp.put(f"{PREFIX}/<name>/field-order")

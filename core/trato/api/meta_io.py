@@ -9,6 +9,7 @@ document's components, so the document and the code cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from flask_babel import force_locale
@@ -22,7 +23,7 @@ from ..fields.base import plain_messages
 from ..fields.schemafields import INT32, JsonBool, JsonInt, PrintableText, json_int
 from ..i18n import LANGUAGES, _, _l
 from ..records import ValidationFailed
-from ..schema import EntitySpec, FieldSpec
+from ..schema import EntitySpec, FieldSpec, TypeChange, TypePreview
 
 MAX_NAME = 64  # the metadata columns' width
 MAX_LABEL = 200
@@ -79,12 +80,33 @@ class FieldInput(_FieldTexts):
                        metadata={"description": _l("length (text), scale, currency (money), target (relation)")})
 
 
-class FieldChange(_FieldTexts):
-    """A change of a custom field; `type` only for the changes that lose nothing."""
+def _mapping(**kwargs: Any) -> ma.Dict:
+    return ma.Dict(keys=_text(), values=ma.String(validate=Length(max=MAX_NAME), allow_none=True), metadata={
+        "description": _l("With type select: each existing text (spaces around it dropped) and the option value it "
+                          "becomes, or null to empty it; a text not given becomes the option it names")}, **kwargs)
 
-    type = ma.String(metadata={"description": _l("text to long_text or integer to decimal; sent alone")})
-    settings = ma.Dict(keys=ma.String(), values=ma.Raw(),
-                       metadata={"description": _l("With type decimal: {\"scale\": 0-6}")})
+
+_TYPE = _l("The new type: text to long_text, select, integer or decimal; integer to decimal; select to "
+           "multi_select")
+_TYPE_SETTINGS = _l("With type decimal: {\"scale\": 0-6}")
+
+
+class FieldChange(_FieldTexts):
+    """A change of a custom field; `type` only with `settings`, `options` and `mapping`, the values converted."""
+
+    type = ma.String(metadata={"description": _TYPE})
+    settings = ma.Dict(keys=ma.String(), values=ma.Raw(), metadata={"description": _TYPE_SETTINGS})
+    mapping = _mapping()
+
+
+class TypeChangeInput(Schema):
+    """A type change to try without making it."""
+
+    type = ma.String(required=True, metadata={"description": _TYPE})
+    settings = ma.Dict(keys=ma.String(), values=ma.Raw(), metadata={"description": _TYPE_SETTINGS})
+    options = ma.List(ma.Nested(OptionSchema), metadata={
+        "description": _l("With type select: its options; left out, the dry run proposes one per distinct text")})
+    mapping = _mapping()
 
 
 class EntityInput(Schema):
@@ -97,6 +119,8 @@ class EntityInput(Schema):
     title_field = ma.String(allow_none=True)
     search_fields = _names()
     list_columns = _names()
+    parent = ma.String(allow_none=True, metadata={"description": _l("The entity whose lines these records are "
+                                                                    "(docs/lines.md)")})
 
 
 class EntityChange(Schema):
@@ -153,6 +177,38 @@ class EntityList(Schema):
     data = ma.List(ma.Nested(EntityOutput), required=True)
 
 
+class MappedValueOutput(Schema):
+    value = ma.String(required=True, metadata={"description": _l("A distinct text the field holds")})
+    records = ma.Integer(required=True)
+    option = ma.String(allow_none=True, required=True,
+                       metadata={"description": _l("The option it would become; null: emptied or not mapped")})
+    mapped = ma.Boolean(required=True)
+
+
+class UnconvertibleOutput(Schema):
+    id = ma.Integer(required=True)
+    value = ma.Raw(required=True)
+    reason = ma.String(required=True)
+
+
+class TypePreviewOutput(Schema):
+    field = ma.String(required=True)
+    old_type = ma.String(data_key="from", required=True)
+    new_type = ma.String(data_key="to", required=True)
+    records = ma.Integer(required=True, metadata={"description": _l("Records holding a value (the recycle bin too)")})
+    converted = ma.Integer(required=True, metadata={"description": _l("Records that would keep a value")})
+    emptied = ma.Integer(required=True, metadata={"description": _l("Records whose value would be emptied")})
+    options = ma.List(ma.Nested(OptionOutput), required=True,
+                      metadata={"description": _l("A select's options: as given, or proposed from the values")})
+    values = ma.List(ma.Nested(MappedValueOutput), required=True)
+    unconvertible = ma.List(ma.Nested(UnconvertibleOutput), required=True,
+                            metadata={"description": _l("The first records whose value would not convert")})
+    unconvertible_count = ma.Integer(required=True)
+    refusal = ma.String(allow_none=True, required=True,
+                        metadata={"description": _l("Why the change would be refused; null: it can be made")})
+    refusal_field = ma.String(allow_none=True, required=True)
+
+
 class Deleted(Schema):
     name = ma.String(required=True)
     lost = ma.Integer(required=True,
@@ -171,6 +227,14 @@ def load(schema: Schema, body: Any) -> dict[str, Any]:
 
 def field_spec(data: Mapping[str, Any]) -> FieldSpec:
     return FieldSpec(**data)
+
+
+def type_change(data: Mapping[str, Any]) -> TypeChange:
+    return TypeChange(data["type"], data.get("settings") or {}, data.get("options") or (), data.get("mapping") or {})
+
+
+def describe_preview(preview: TypePreview) -> dict[str, Any]:
+    return TypePreviewOutput().dump(asdict(preview))
 
 
 def entity_spec(data: Mapping[str, Any]) -> EntitySpec:

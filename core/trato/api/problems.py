@@ -48,8 +48,10 @@ def field_messages(errors: Mapping[Any, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, value in errors.items():
         if isinstance(value, Mapping):
+            # A parent's lines by their index (records.lines.ByLine): a JSON pointer into the body, "lines/2/quantity".
+            joiner = "/" if getattr(value, "by_line", False) else "."
             for inner, messages in field_messages(value).items():
-                out[f"{key}.{inner}"] = messages
+                out[f"{key}{joiner}{inner}"] = messages
         elif isinstance(value, (list, tuple)):
             flat = [m for m in value if not isinstance(m, (Mapping, list, tuple))]
             out[str(key)] = [str(m) for m in flat]

@@ -13,8 +13,9 @@ from .. import access, records
 from ..entities import Entity
 from ..records import RecordData, RecordNotFound
 from ..records.common import entity_of
+from ..records.links import dump_with_titles
 from ..fields.schemafields import INT32 as MAX_RECORD_ID  # ids are INTEGER columns
-from . import bp, http, idempotency
+from . import bp, http, idempotency, lines
 
 
 def _current(entity: Entity, record_id: int) -> RecordData:
@@ -27,12 +28,20 @@ def _current(entity: Entity, record_id: int) -> RecordData:
 def dump(entity: Entity, record: RecordData, hidden: frozenset[str] | None = None) -> dict[str, Any]:
     """A record as JSON, through the entity's schema (money as `{"amount": "12.50", "currency": "EUR"}`),
     less the fields hidden from the user by their role (`hidden`, when the caller already has them): every
-    record the API answers with goes through here."""
-    return entity.dump(record, access.hidden_fields(g.api_user, entity) if hidden is None else hidden)
+    record the API answers with goes through here (or `dump_all`)."""
+    return dump_all(entity, [record], hidden)[0]
+
+
+def dump_all(entity: Entity, items: list[RecordData], hidden: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """`dump` of many records; links to records of any entity get their targets' titles in one read per entity."""
+    hidden = access.hidden_fields(g.api_user, entity) if hidden is None else hidden
+    dumped = [entity.dump(record, hidden) for record in items]
+    dump_with_titles(entity, items, dumped, g.api_user)
+    return dumped
 
 
 def _record_response(entity: Entity, record: RecordData, status: int = 200) -> Response:
-    response = jsonify(dump(entity, record))
+    response = jsonify(dump(entity, record) | lines.dumped(entity, record.id))
     response.status_code = status
     return http.tagged(response, record)
 
@@ -48,7 +57,7 @@ def list_records(entity: str) -> Response:
     page = query.page(limit=http.limit(), cursor=request.args.get("cursor") or None)
     total = query.count(page=page)
     hidden = access.hidden_fields(g.api_user, e)
-    return jsonify({"data": [dump(e, item, hidden) for item in page.items],
+    return jsonify({"data": dump_all(e, page.items, hidden),
                     "meta": {"count": total.value, "count_is_estimate": not total.exact,
                              "next_cursor": page.next_cursor}})
 

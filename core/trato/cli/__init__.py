@@ -13,7 +13,9 @@ import psycopg
 from flask.cli import FlaskGroup
 from sqlalchemy.exc import OperationalError
 
+from ..db import BUSY_TIMEOUT
 from ..errors import TratoError
+from ..faults import BUSY, DISK_FULL, classify
 
 
 def _app_factory() -> Any:
@@ -31,11 +33,21 @@ class TratoGroup(FlaskGroup):
         except TratoError as exc:
             raise click.ClickException(str(exc)) from None
         except (OperationalError, psycopg.OperationalError) as exc:
-            cause = getattr(exc, "orig", None) or exc
-            detail = str(cause).strip().splitlines()[0]
-            raise click.ClickException(
-                f"cannot use the database ({detail}); check TRATO_DATABASE_URL and that the server is running"
-            ) from None
+            raise click.ClickException(_database_trouble(exc)) from None
+
+
+def _database_trouble(exc: BaseException) -> str:
+    """One line on why the database refused: busy, out of room, or not there (the only case where the URL or
+    the server is worth checking)."""
+    cause = getattr(exc, "orig", None) or exc
+    detail = str(cause).strip().splitlines()[0]
+    fault = classify(exc)
+    if fault is BUSY:
+        return (f"the database is busy ({detail}): another process held its lock for longer than "
+                f"{BUSY_TIMEOUT} s; run the command again")
+    if fault is DISK_FULL:
+        return f"the disk is full ({detail}): make room and run the command again"
+    return f"cannot use the database ({detail}); check TRATO_DATABASE_URL and that the server is running"
 
 
 def _no_traceback(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
@@ -57,10 +69,11 @@ cli = TratoGroup(
 
 
 def main() -> None:
+    from . import archive
     from . import db as db_cmds
-    from . import entities, i18n, misc, plugins, records, scaffold, users
+    from . import entities, i18n, misc, plugins, rates, records, scaffold, upgrade, users
 
     sys.excepthook = _no_traceback
-    for module in (db_cmds, plugins, users, entities, records, i18n, misc, scaffold):
+    for module in (db_cmds, archive, upgrade, plugins, users, entities, records, rates, i18n, misc, scaffold):
         module.register(cli)
     cli.main(prog_name="trato")

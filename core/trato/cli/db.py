@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from argparse import Namespace
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,6 +11,7 @@ from alembic.script import Script
 from flask.cli import with_appcontext
 
 from .. import migrate, search
+from ..backup import backup_database
 from ..jobs import prepare_queue
 from ..errors import TratoError
 from .common import refreshed_state, state
@@ -33,6 +35,15 @@ def upgrade() -> None:
     prepare_queue(st.huey)
     search.sync_all(st)
     click.echo(f"Applied {len(steps)} revision(s)." if steps else "The database is up to date.")
+
+
+@db_group.command("backup", help="Copy the database into FILE while Trato runs (SQLite's online backup, or pg_dump).")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path) -> None:
+    url = state().settings.database_url
+    copied = backup_database(url, file.resolve())
+    click.echo(f"Backed up the database into {copied} ({copied.stat().st_size:,} bytes).")
 
 
 @db_group.command("downgrade", help="Downgrade to TARGET (a revision, 'core@-1', 'PLUGIN@base', ...).")

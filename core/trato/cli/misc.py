@@ -1,30 +1,44 @@
-"""`trato init`, `run`, `demo`, `worker`, `check` and `docs`."""
+"""`trato init`, `demo`, `worker`, `check` and `docs` (`run` is in run.py)."""
 from __future__ import annotations
 
+import logging
 import secrets
+import sys
 from pathlib import Path
 
 import click
-from flask.cli import run_command, with_appcontext
+from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from .. import db, migrate, search
-from ..demo import already_loaded, load_demo
-from ..errors import TratoError
-from ..jobs import prepare_queue
+from ..consumers import ConsumerBeat, parent_from_env
+from ..demo import DemoLoad, already_loaded, load_demo
+from ..errors import MigrationError, TratoError
+from ..fields import install_language
 from ..hooks import switch
 from ..hooks.host import dependency_order
+from ..jobs import prepare_queue, recover
 from ..users import count_users, create_user
 from .common import app, refreshed_state, state
+from .run import run
 
 
 @click.command("init", help="Create or migrate the database and create the first administrator.")
 @click.option("--demo", is_flag=True, help="Enable every installed plugin and load its demo data.")
 @click.option("--admin-email", default="admin@example.com", show_default=True)
 @click.option("--admin-password", default=None, help="Default: a random password, printed once.")
-@click.option("--locale", type=click.Choice(["en", "es"]), default="en", show_default=True,
-              help="Language of the administrator and of the demo data.")
+@click.option("--locale", type=click.Choice(["en", "es"]), default=None,
+              help="Language of the administrator and of the demo data; by default the install's (default_locale).")
+@click.option("--served-next", is_flag=True, hidden=True,
+              help="The caller starts the server next (the quickstart): no advice to start it.")
 @with_appcontext
-def init(demo: bool, admin_email: str, admin_password: str | None, locale: str) -> None:
+def init(demo: bool, admin_email: str, admin_password: str | None, locale: str | None, served_next: bool) -> None:
+    locale = locale or install_language()
+    with force_locale(locale):  # the plugins' set-up rows (a first pipeline) in the demo's language
+        _init(demo, admin_email, admin_password, locale, served_next)
+
+
+def _init(demo: bool, admin_email: str, admin_password: str | None, locale: str, served_next: bool) -> None:
     st = state()
     existed = migrate.is_initialised(st.engine)
     if existed:
@@ -52,25 +66,47 @@ def init(demo: bool, admin_email: str, admin_password: str | None, locale: str) 
         if already_loaded(session):
             click.echo("Demo data was loaded before; not loading it twice.")
         else:
-            loaded = load_demo(app(), locale)
-            click.echo(f"Loaded demo data of: {', '.join(loaded) or 'the core'}.")
+            _said(load_demo(app(), locale))
     click.echo("")
-    click.echo(f"Trato is ready. Start it with `trato run` and open {st.settings.base_url}")
+    if not served_next:
+        click.echo(f"Trato is ready. Start it with `trato run` and open {st.settings.base_url}")
+    _sign_in_last(admin_email, password)
+
+
+def _sign_in_last(admin_email: str, password: str | None) -> None:
+    """How the administrator signs in: last and on its own, after every log line, so it is not missed.
+
+    Log lines go to standard error and are flushed first, so that a terminal
+    showing both does not print one after this.
+    """
+    for handler in logging.getLogger("trato").handlers:
+        handler.flush()
+    sys.stderr.flush()
+    click.echo("")
     if password:
         click.echo(f"Sign in as {admin_email} with the password {password}")
     else:
         click.echo("Sign in with the administrator created earlier (`trato user set-password EMAIL` resets it).")
+    click.echo("")
 
 
 @click.command("demo", help="Load the demo data of every enabled plugin.")
-@click.option("--locale", type=click.Choice(["en", "es"]), default="en", show_default=True)
+@click.option("--locale", type=click.Choice(["en", "es"]), default=None,
+              help="The demo's language; by default the install's (default_locale).")
 @with_appcontext
-def demo_cmd(locale: str) -> None:
+def demo_cmd(locale: str | None) -> None:
     refreshed_state()
+    locale = locale or install_language()
     if already_loaded(db.session()):
         raise TratoError("demo data was loaded before; load it into a fresh database only")
-    loaded = load_demo(app(), locale)
-    click.echo(f"Loaded demo data of: {', '.join(loaded) or 'no plugin (enable some first)'}.")
+    _said(load_demo(app(), locale))
+
+
+def _said(done: DemoLoad) -> None:
+    """What a demo load made, and how its people sign in (the password is shown only here)."""
+    click.echo(f"Loaded demo data of: {', '.join(done.plugins) or 'no plugin (enable some first)'}.")
+    click.echo(f"Demo sales people (each sees their own records): {', '.join(done.people)}; "
+               f"their password is {done.password}")
 
 
 @click.command("worker", help="Run background jobs and periodic tasks (the Huey consumer).")
@@ -82,8 +118,14 @@ def worker(workers: int) -> None:
         raise TratoError("TRATO_JOBS_IMMEDIATE is on: jobs run inside the web process, there is nothing to consume")
     click.echo(f"Worker started with {workers} thread(s); tasks: {', '.join(sorted(st.tasks))}")
     prepare_queue(st.huey)
+    recover(app())  # a job whose worker died before this one started
     consumer = st.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
-    consumer.run()
+    heartbeat = ConsumerBeat(st.huey, parent_from_env())
+    heartbeat.start()
+    try:
+        consumer.run()
+    finally:
+        heartbeat.stop()
 
 
 @click.command("check", help="Check the settings, the database, the plugins and the job queue.")
@@ -100,10 +142,15 @@ def check() -> None:
         problems += 1
     else:
         st.refresh()
-        with st.engine.connect() as conn:
-            steps = migrate.pending(conn, st.plugins.records, st.plugins.enabled_in_order())
-        click.echo(f"migrations        {len(steps)} pending" + (": run `trato db upgrade`" if steps else ""))
-        problems += bool(steps)
+        try:
+            with st.engine.connect() as conn:
+                steps = migrate.pending(conn, st.plugins.records, st.plugins.enabled_in_order())
+        except MigrationError as exc:  # at a revision no installed package provides
+            click.echo(f"migrations        UNKNOWN: {exc}")
+            problems += 1
+        else:
+            click.echo(f"migrations        {len(steps)} pending" + (": run `trato db upgrade`" if steps else ""))
+            problems += bool(steps)
     for record in st.plugins.records.values():
         if not record.ok:
             click.echo(f"plugin {record.name:<10} BROKEN: {record.error}")
@@ -135,5 +182,5 @@ def docs_hooks(output: Path) -> None:
 
 
 def register(cli: click.Group) -> None:
-    for command in (init, demo_cmd, worker, check, docs_group, run_command):
+    for command in (init, demo_cmd, worker, check, docs_group, run):
         cli.add_command(command)

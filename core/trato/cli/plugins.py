@@ -59,8 +59,10 @@ def purge(name: str, yes: bool) -> None:
     refreshed_state()
     if not yes:
         click.confirm(f"This deletes every table and record of {name} for good. Go on?", abort=True)
-    switch.purge(app(), name)
-    click.echo(f"Deleted the data of {name}.")
+    if switch.purge(app(), name):
+        click.echo(f"Deleted the data of {name}.")
+    else:
+        click.echo(f"Nothing deleted: {name} has no tables or data in this database.")
 
 
 def register(cli: click.Group) -> None:

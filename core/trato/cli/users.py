@@ -1,11 +1,11 @@
-"""`trato user ...`: create users, set passwords, list them."""
+"""`trato user ...`: create users, set passwords, list them, make API tokens."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .. import db, security_log
+from .. import db, security_log, tokens
 from ..errors import TratoError
 from ..models import User
 from ..roles.membership import ADMINISTRATOR
@@ -62,6 +62,25 @@ def list_users() -> None:
     for user in db.session().scalars(select(User).order_by(User.email)):
         flags = ", ".join(f for f, on in (("admin", user.is_admin), ("inactive", not user.active)) if on)
         click.echo(f"{user.email:<36} {user.name:<28} {flags}")
+
+
+@user_group.command("token", help="Make an API token for EMAIL and print it; it is shown this once only.")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, as the user's token list shows it.")
+@click.option("--scope", type=click.Choice(sorted(tokens.SCOPES)), default=tokens.READ, show_default=True,
+              help="read: GET calls only; write: read and write.")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="Expire after this many days (default: never).")
+@with_appcontext
+def make_token(email: str, name: str, scope: str, days: int | None) -> None:
+    refreshed_state()
+    session = db.session()
+    user = find_by_email(session, email)
+    if user is None:
+        raise TratoError(f"no user has the email {email}")
+    _token, text = tokens.create(session, user, name, scope, days)
+    session.commit()
+    click.echo(f"Token {name.strip()!r} ({scope}) for {user.email}; copy it now, it is not shown again:", err=True)
+    click.echo(text)
 
 
 def register(cli: click.Group) -> None:

@@ -1,7 +1,7 @@
 """Entities: the business record types, built-in (plugins' models) and custom (`x_...` tables)."""
 from .entity import Entity
 from .errors import EntityError, UnknownEntity, UnknownField
-from .record import SYSTEM_FIELDS, EntityInfo, Record, record_columns
+from .record import SYSTEM_FIELDS, EntityInfo, Record, line_columns, record_columns
 from .registry import EntityRegistry
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "Record",
     "UnknownEntity",
     "UnknownField",
+    "line_columns",
     "record_columns",
 ]

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text
 
 from ..db import NAMING
-from ..fields import BUILTIN, Field, FieldType
+from ..fields import BUILTIN, Field, FieldType, Label, localize
 from ..fields.sqltypes import ExactDecimal, UTCDateTime
+from ..i18n import _
 from .entity import Entity
 from .errors import EntityError
 from .record import EntityInfo, Record
+from .titles import parts_pattern, pattern_fields
 
 # Built-in fields are spaced this far apart, so that custom fields fit between them.
 POSITION_STEP = 100
@@ -65,6 +69,7 @@ def field_from_column(column: Column[Any], index: int) -> Field:
         default=None if info.get("system") else default,
         unique=bool(column.unique),
         system=bool(info.get("system")),
+        system_set=bool(info.get("system_set")),
     )
 
 
@@ -89,21 +94,38 @@ def ordered(fields: list[Field]) -> dict[str, Field]:
     return {f.name: f for f in sorted(fields, key=lambda f: f.position)}
 
 
+def in_section(section: Label, label: Label) -> LazyString:
+    """A field's label named with its section's, in the reader's language: "Billing address — City"."""
+    return LazyString(lambda: _("%(section)s — %(field)s", section=localize(section), field=localize(label)))
+
+
 def make_entity(name: str, table: Table, fields: list[Field], plugin: str | None, label: Any, plural: Any,
                 title: str | None, search: tuple[str, ...], columns: tuple[str, ...],
-                pages: Mapping[str, str] | None = None, title_parts: tuple[str, ...] = ()) -> Entity:
-    """An Entity, after checking that the fields it names exist."""
+                pages: Mapping[str, str] | None = None, title_parts: tuple[str, ...] = (),
+                sections: Mapping[str, Label] | None = None, title_pattern: str | None = None) -> Entity:
+    """An Entity, after checking that the fields it names exist; a field of a labelled section is named with it."""
+    sections = dict(sections or {})
+    fields = [replace(f, label=in_section(sections[f.section], f.label)) if f.section in sections else f
+              for f in fields]
     by_name = ordered(fields)
     for role, names in (("title", (title,) if title else ()), ("title part", title_parts), ("search", search),
                         ("list", columns)):
         missing = [n for n in names if n not in by_name]
         if missing:
             raise EntityError(f"entity {name}: {role} field(s) {', '.join(missing)} do not exist")
+    title_pattern = title_pattern or parts_pattern(title_parts)
+    if title_pattern:
+        try:
+            pattern_fields(title_pattern, by_name)
+        except EntityError as exc:
+            raise EntityError(f"entity {name}: {exc}") from None
     if not search and title and by_name[title].type.searchable:
         search = (title,)
     return Entity(name=name, label=label, plural=plural, table=table, fields=by_name, title_field=title,
-                  search_fields=search, list_columns=columns or tuple(n for n, f in by_name.items() if not f.system)[:5],
-                  plugin=plugin, pages=dict(pages or {}), title_parts=tuple(title_parts))
+                  search_fields=search,
+                  list_columns=columns or tuple(n for n, f in by_name.items() if not f.system)[:5],
+                  plugin=plugin, pages=dict(pages or {}), title_parts=tuple(title_parts), sections=sections,
+                  title_pattern=title_pattern)
 
 
 def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
@@ -113,6 +135,9 @@ def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
         for column in field.type.columns(field):
             table.append_column(column)
     info: EntityInfo = model.__entity__
-    return make_entity(table.name, table, [*fields_of_table(model.__table__), *custom], plugin, info.label,
+    made = make_entity(table.name, table, [*fields_of_table(model.__table__), *custom], plugin, info.label,
                        info.plural, info.title, tuple(info.search), tuple(info.list_columns), info.pages,
-                       tuple(info.title_parts))
+                       tuple(info.title_parts), info.sections, info.title_pattern)
+    made = replace(made, locked=info.locked, unlocked_fields=tuple(info.unlocked_fields), keep=info.keep)
+    made = replace(made, parent=info.parent, compute=info.compute)
+    return replace(made, list_filter=dict(info.list_filter)) if info.list_filter else made

@@ -9,8 +9,9 @@ from ..db import NAMING
 from ..fields import Field, FieldTypes, Option
 from .builtin import field_from_column, make_entity
 from .entity import Entity
+from .lock_rules import rule_from
 from .meta import EntityRow, FieldRow
-from .record import record_columns
+from .record import line_columns, record_columns
 
 
 def field_from_row(row: FieldRow, types: FieldTypes) -> Field:
@@ -34,20 +35,30 @@ def field_from_row(row: FieldRow, types: FieldTypes) -> Field:
     return replace(made, default=made.type.validate(made, row.default))
 
 
-def entity_table(name: str, fields: list[Field]) -> Table:
-    """The table of a custom entity: the record columns and each field's columns.
+def entity_table(name: str, fields: list[Field], parent: str | None = None) -> Table:
+    """The table of a custom entity: the record columns, a line's columns if it has a `parent`, and each
+    field's columns.
 
-    The MetaData also holds a stand-in `core_user`, so that the owner's
-    foreign key compiles into CREATE TABLE.
+    The MetaData also holds a stand-in `core_user` (and parent), so that the
+    owner's (and parent's) foreign key compiles into CREATE TABLE.
     """
     metadata = MetaData(naming_convention=NAMING)
     Table("core_user", metadata, Column("id", Integer, primary_key=True))
+    lines = []
+    if parent:
+        if parent != "core_user":
+            Table(parent, metadata, Column("id", Integer, primary_key=True))
+        lines = line_columns(parent)
     columns = [column for field in fields for column in field.type.columns(field)]
-    return Table(name, metadata, *record_columns(), *columns)
+    return Table(name, metadata, *record_columns(), *lines, *columns)
 
 
 def custom_entity(row: EntityRow, fields: list[Field]) -> Entity:
-    table = entity_table(row.name, fields)
+    table = entity_table(row.name, fields, row.parent)
     system = [field_from_column(c, i) for i, c in enumerate(table.columns) if c.info.get("system")]
-    return make_entity(row.name, table, [*system, *fields], None, row.label, row.plural, row.title_field,
-                       tuple(row.search_fields or ()), tuple(row.list_columns or ()))
+    made = make_entity(row.name, table, [*system, *fields], None, row.label, row.plural, row.title_field,
+                       tuple(row.search_fields or ()), tuple(row.list_columns or ()),
+                       title_pattern=row.title_pattern)
+    rule = rule_from(row.lock_rule, made.fields)  # "locked when Status is Signed", set by an admin
+    made = replace(made, locked=rule) if rule else made
+    return replace(made, parent=row.parent) if row.parent else made

@@ -12,6 +12,7 @@ from sqlalchemy import Table
 
 from ..fields import Field, FieldType, Label, localize
 from .errors import UnknownField
+from .titles import render
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +35,19 @@ class Entity:
     plugin: str | None = None
     pages: Mapping[str, str] = dataclass_field(default_factory=dict)  # EntityInfo.pages: the plugin's own pages
     title_parts: tuple[str, ...] = ()  # EntityInfo.title_parts: fields that together name a record
+    # How a record is named, "{first_name} {last_name}" (titles.py); from EntityInfo or the admin's choice.
+    title_pattern: str | None = None
+    sections: Mapping[str, Label] = dataclass_field(default_factory=dict)  # EntityInfo.sections: their labels
+    list_filter: Mapping[str, str] = dataclass_field(default_factory=dict)  # EntityInfo.list_filter
+    # EntityInfo.locked, unlocked_fields and keep, or a custom entity's lock rule (records/locks.py).
+    locked: Callable[[Mapping[str, Any]], Any] | None = None
+    unlocked_fields: tuple[str, ...] = ()
+    keep: Callable[[Mapping[str, Any]], Any] | bool = False
+    # Lines (docs/lines.md): the entity these records are lines of, the entities that are lines of this one
+    # (filled in by the registry), and EntityInfo.compute.
+    parent: str | None = None
+    children: tuple[str, ...] = ()
+    compute: Callable[..., Any] | None = None
 
     @property
     def custom(self) -> bool:
@@ -65,16 +79,36 @@ class Entity:
                 for f in self.fields.values()]
 
     def title_of(self, values: Mapping[str, Any]) -> str:
-        """How a record is named in links and lists: its title fields, else `#id`."""
-        if self.title_parts:
-            parts = [self.fields[n].type.format(self.fields[n], values[n]) for n in self.title_parts
-                     if values.get(n) not in (None, "")]
-            if parts:
-                return " ".join(parts)
+        """How a record is named in links and lists: its title pattern, else its title field, else `#id`."""
+        if self.title_pattern:
+            text = render(self.title_pattern, partial(self._title_part, values))
+            if text:
+                return text
         if self.title_field and values.get(self.title_field) not in (None, ""):
             field = self.fields[self.title_field]
             return field.type.format(field, values[self.title_field])
         return f"#{values.get('id')}"
+
+    def _title_part(self, values: Mapping[str, Any], name: str) -> str:
+        """A field's value as a title shows it: an option's label, a related record's own title, a user's name."""
+        field, value = self.fields[name], values.get(name)
+        if value in (None, "", []):
+            return ""
+        if field.type.cell == "relation":
+            from ..records.titles import related_title  # records build on entities
+
+            return related_title(field.type.target(field), value)
+        if field.type.cell == "record_link":  # a link to any entity: named as a relation is, never leaked
+            from ..records.titles import related_title
+
+            return related_title(value.entity, value.id)
+        if field.type.cell in ("user", "team"):
+            from ..directory import team_names, user_names  # it reads the database, which builds on entities
+
+            return (user_names if field.type.cell == "user" else team_names)([value]).get(value, "")
+        if field.options:
+            return next((option.text for option in field.options if option.value == value), str(value))
+        return field.type.format(field, value)
 
     @cached_property
     def dump(self) -> Callable[[Mapping[str, Any], frozenset[str]], dict[str, Any]]:

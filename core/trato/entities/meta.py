@@ -29,8 +29,13 @@ class EntityRow(Base):
     label: Mapped[Any] = mapped_column(JSON, nullable=True)  # {"en": ..., "es": ...}
     plural: Mapped[Any] = mapped_column(JSON, nullable=True)
     title_field: Mapped[str | None] = mapped_column(String(64))
+    title_pattern: Mapped[str | None] = mapped_column(String(200))  # "{plate} {model}": how records are named
+    # A custom entity whose records are lines of another entity: that entity's name (docs/lines.md).
+    parent: Mapped[str | None] = mapped_column(String(64))
     search_fields: Mapped[Any] = mapped_column(JSON, default=list)
     list_columns: Mapped[Any] = mapped_column(JSON, default=list)
+    # "Locked when Status is Signed": {"field": "status", "values": ["signed"]} (entities/lock_rules.py)
+    lock_rule: Mapped[Any] = mapped_column(JSON, nullable=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import db
 from ..fields import Field, FieldTypes, UnknownFieldType
 from ..hooks.host import PluginHost
 from .builtin import builtin_entity, check_model
@@ -25,6 +27,19 @@ from .errors import EntityError, UnknownEntity
 from .meta import CUSTOM, EntityRow, FieldRow
 
 log = logging.getLogger("trato.entities")
+
+
+def with_children(entities: dict[str, Entity]) -> dict[str, Entity]:
+    """Each entity with the names of the entities whose parent it is (`Entity.children`), by name."""
+    kids: dict[str, list[str]] = defaultdict(list)
+    for entity in entities.values():
+        if entity.parent:
+            kids[entity.parent].append(entity.name)
+    out = {}
+    for name, entity in entities.items():
+        children = tuple(sorted(kids.get(name, ())))
+        out[name] = entity if entity.children == children else replace(entity, children=children)
+    return out
 
 
 class EntityRegistry:
@@ -110,8 +125,10 @@ class EntityRegistry:
                 self._sync()
 
     def _sync(self) -> None:
-        with self.make_session() as session:
-            revisions = {name: revision for name, revision in session.execute(select(EntityRow.name, EntityRow.revision))}
+        # Only reads: on SQLite a reader, which a request holding the write lock in this thread does not block.
+        with db.reading(), self.make_session() as session:
+            revisions = {name: revision
+                         for name, revision in session.execute(select(EntityRow.name, EntityRow.revision))}
             if self._entities is None:
                 changed = set(self.models) | set(revisions)
             else:
@@ -127,7 +144,7 @@ class EntityRegistry:
             built = self._build(name, rows.get(name), field_rows[name])
             if built is not None:
                 entities[name] = built
-        self._entities, self._revisions = entities, revisions
+        self._entities, self._revisions = with_children(entities), revisions
         if changed:
             log.debug("entities rebuilt: %s", ", ".join(sorted(changed)))
 

@@ -41,7 +41,7 @@ def _schema_field(field: Field, creating: bool) -> ma.Field:
     meta = {"title": field.text}
     if field.help:
         meta["description"] = localize(field.help)
-    if field.system and field.name not in WRITABLE_SYSTEM_FIELDS:
+    if field.system and field.name not in WRITABLE_SYSTEM_FIELDS or field.system_set:
         return field.type.schema_field(field, dump_only=True, allow_none=True, metadata=meta)
     kwargs: dict[str, Any] = {"allow_none": not field.required, "metadata": meta}
     if creating and field.required and field.default is None:

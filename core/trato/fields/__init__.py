@@ -2,15 +2,19 @@
 
 The types are text, long_text, integer, decimal, money, percent, boolean,
 date, datetime, email, phone, url, select, multi_select, relation, user,
-tags and file; plugins add more through the `field_types` hook, usually by subclassing one
+tags, file and record_link; plugins add more through the `field_types` hook, usually by subclassing one
 of the classes exported here.
 """
 from .base import FieldType, FieldValueError
+from .base import sentences as error_sentences
 from .calendar import DateTimeType, DateType
 from .choice import BooleanType, MultiSelectType, SelectType, TagsType
 from .columns import field
-from .definition import Field, Label, Option, localize
-from .money import Money, round_half_up
+from .definition import Field, Label, Option, install_language, localize
+from .links import RecordLink, RecordLinkType
+from .money import Money, company_currency, current_currencies, round_half_up
+from .numbers import shown as shown_number
+from .numbers import typed as typed_number
 from .numeric import DecimalType, IntegerType, MoneyType, PercentType
 from .operators import OPERATORS
 from .refs import FileType, RelationType, TeamType, UserType
@@ -41,6 +45,8 @@ __all__ = [
     "Option",
     "PercentType",
     "PhoneType",
+    "RecordLink",
+    "RecordLinkType",
     "RelationType",
     "SelectType",
     "TagsType",
@@ -50,8 +56,14 @@ __all__ = [
     "UrlType",
     "TeamType",
     "UserType",
+    "company_currency",
+    "current_currencies",
+    "error_sentences",
     "field",
+    "install_language",
     "json_value",
     "localize",
     "round_half_up",
+    "shown_number",
+    "typed_number",
 ]

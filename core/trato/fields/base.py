@@ -25,8 +25,25 @@ class FieldValueError(TratoError, ValueError):
     """A value does not fit a field; the message says why, for a person."""
 
 
+def sentences(messages: Any) -> list[str]:
+    """Every message in marshmallow's (possibly nested) errors, once each, in order.
+
+    The parts of a value (a money field's `amount` and `currency`, a list's
+    items) are not named: each message is a sentence that says what to type,
+    and a form shows it at the field it belongs to.
+    """
+    if isinstance(messages, Mapping):
+        found = [text for inner in messages.values() for text in sentences(inner)]
+    elif isinstance(messages, (list, tuple)):
+        found = [text for inner in messages for text in sentences(inner)]
+    else:
+        found = [str(messages)]
+    return list(dict.fromkeys(found))
+
+
 def first_message(messages: Any) -> str:
-    """One readable line out of marshmallow's nested error messages."""
+    """One line out of marshmallow's nested error messages, naming the part (`currency: ...`) for the API;
+    forms show `sentences` at the field instead."""
     if isinstance(messages, dict):
         key, inner = next(iter(messages.items()))
         return f"{key}: {first_message(inner)}"
@@ -75,6 +92,9 @@ class FieldType(ABC):
     operators: ClassVar[frozenset[str]] = operators.EQUALITY
     sortable: ClassVar[bool] = True
     searchable: ClassVar[bool] = False  # free-text search may look in it
+    label: ClassVar[Any] = None  # the name the admin's type list shows (a lazy translation); else `name`
+    # The record service gives the value on create (`assign`); nobody types it, so the field is `system_set`.
+    assigned: ClassVar[bool] = False
 
     @abstractmethod
     def sql_type(self, field: Field) -> TypeEngine[Any]:
@@ -83,6 +103,15 @@ class FieldType(ABC):
     @abstractmethod
     def schema_field(self, field: Field, **kwargs: Any) -> ma.Field:
         """The marshmallow field that validates input; `kwargs` go to its constructor."""
+
+    def assign(self, field: Field, entity: Any, values: dict[str, Any]) -> Any:
+        """The value a new record of `entity` gets (types that are `assigned`), in the create's transaction."""
+        raise NotImplementedError(f"field type {self.name!r} assigns no values")
+
+    def added(self, field: Field, entity: str, table: str, session: Any) -> None:
+        """What adding a custom field to `entity` (stored in `table`) also makes, in the same transaction (an
+        auto number's series); a SchemaError refuses the field. Most types make nothing."""
+        return None
 
     def columns(self, field: Field) -> list[Column[Any]]:
         """The columns a custom field of this type adds (all nullable: `required` is the service's rule)."""
@@ -114,6 +143,23 @@ class FieldType(ABC):
     def from_text(self, field: Field, text: str) -> Any:
         """Text (a CSV cell, a query parameter) turned into what `validate` takes."""
         return text
+
+    def typed_text(self, field: Field, text: str) -> str:
+        """What a person typed, in their locale, as the locale-free text `from_text` reads.
+
+        The API, URLs and cursors use the locale-free form; forms, in-place
+        edits, the filter builder and import cells go through this first.
+        Numbers override it ("12.500,50" in Spanish, see `numbers.typed`).
+        """
+        return text
+
+    def from_typed(self, field: Field, text: str) -> Any:
+        """What a person typed turned into what `validate` takes."""
+        return self.from_text(field, self.typed_text(field, text))
+
+    def input_text(self, field: Field, value: Any) -> str:
+        """`value` as a form input shows it to the user, which `from_typed` reads back unchanged."""
+        return self.format(field, value)
 
     def parse(self, field: Field, text: str) -> Any:
         """The value written as `text`, or None for an empty cell; FieldValueError if malformed."""

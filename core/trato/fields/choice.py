@@ -1,11 +1,12 @@
 """Boolean, select, multi-select and tags."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from marshmallow import ValidationError
 from marshmallow import fields as ma
+from flask import has_app_context
 from marshmallow.validate import ContainsNoneOf, Length, OneOf
 from sqlalchemy import Boolean, String
 from sqlalchemy.sql.elements import ColumnElement
@@ -13,7 +14,7 @@ from sqlalchemy.types import TypeEngine
 
 from . import messages, operators
 from .base import FieldType, FieldValueError, first_message, parse_bool
-from .definition import Field, Option
+from .definition import Field, every_language
 from .schemafields import JsonBool, PrintableText, StrippedString, UniqueList
 from .sqltypes import json_value
 
@@ -39,22 +40,33 @@ class BooleanType(FieldType):
         return "" if value is None else ("true" if value else "false")
 
 
-def _labels(option: Option) -> list[str]:
-    if isinstance(option.label, Mapping):
-        return [str(text) for text in option.label.values()]
-    return [str(option.label)]
+# Per field: every name of each option (its labels in every language, casefolded) -> the option's value.
+_OPTION_NAMES: WeakKeyDictionary[Field, dict[str, str]] = WeakKeyDictionary()
+
+
+def _option_names(field: Field) -> dict[str, str]:
+    """What names each option of `field`, made once per field: translating labels for every cell is slow."""
+    names = _OPTION_NAMES.get(field)
+    if names is None:
+        names = {}
+        for option in field.options:
+            for text in every_language(option.label):
+                names.setdefault(text.strip().casefold(), option.value)
+        if has_app_context():  # outside an app, labels have not been translated: not kept
+            _OPTION_NAMES[field] = names
+    return names
 
 
 def option_from_text(field: Field, text: str) -> str:
-    """The option `text` names, by value or by its label in any language."""
+    """The option `text` names, by value or by its label in any language Trato ships (whatever the current one)."""
     wanted = text.strip()
     for option in field.options:
         if option.value == wanted:
             return option.value
-    for option in field.options:
-        if wanted.casefold() in (label.casefold() for label in _labels(option)):
-            return option.value
-    raise FieldValueError(f"{messages.NOT_OPTION} ({wanted})")
+    value = _option_names(field).get(wanted.casefold())
+    if value is None:
+        raise FieldValueError(f"{messages.NOT_OPTION} ({wanted})")
+    return value
 
 
 class SelectType(FieldType):

@@ -19,14 +19,15 @@ def options_of(options: Iterable[Option | tuple[str, Label]]) -> tuple[Option, .
 def field(type_: str | FieldType = "text", *, label: Label, required: bool = False,
           options: Iterable[Option | tuple[str, Label]] = (), help: Label | None = None,
           filterable: bool = False, section: str | None = None, position: int | None = None,
-          unique: bool = False, default: Any = None, **settings: Any) -> MappedColumn[Any]:
+          unique: bool = False, default: Any = None, system_set: bool = False, **settings: Any) -> MappedColumn[Any]:
     """A column of a built-in entity, described once, here.
 
     `type_` is a built-in type's name or a plugin's `FieldType`; `settings`
     are the type's own (`length=`, `scale=`, `currency=`, `target=`).
     Relation and user columns get a foreign key and an index; `filterable`
     ones an index. A money field's `<name>_currency` column is added by the
-    `Record` mixin.
+    `Record` mixin. `system_set` marks a field only the plugin's own code
+    sets (in a `before_save` hook, say): people and API clients cannot.
 
         city: Mapped[str | None] = field("text", label=_l("City"), filterable=True)
     """
@@ -38,6 +39,6 @@ def field(type_: str | FieldType = "text", *, label: Label, required: bool = Fal
     if target:
         args.append(ForeignKey(target))
     info = {"type": ftype, "label": label, "options": choices, "help": help, "filterable": filterable,
-            "section": section, "position": position, "settings": settings}
+            "section": section, "position": position, "settings": settings, "system_set": system_set}
     return mapped_column(*args, nullable=not required, index=filterable or target is not None or None,
                          unique=unique or None, default=default, info=info)

@@ -10,15 +10,16 @@ from marshmallow.validate import Range
 from sqlalchemy import BigInteger, Column, String
 from sqlalchemy.types import TypeEngine
 
-from . import messages, operators
+from . import messages, numbers, operators
 from .base import FieldType, FieldValueError
 from .definition import Field
-from .money import Money, currencies
+from .money import Money, company_currency, currencies, minor_units, round_half_up
 from .schemafields import ExactDecimalField, MoneyField, json_int
 from .sqltypes import ExactDecimal
 
 MAX_SCALE = 6
-MONEY_TEXT = re.compile(r"^(?:([A-Za-z]{3})\s*)?([^\sA-Za-z]+)(?:\s*([A-Za-z]{3}))?$")
+# "12.30 EUR", "EUR 12.30", "12.30"; the amount may hold the spaces some locales group digits with ("1 234,5").
+MONEY_TEXT = re.compile(r"^(?:([A-Za-z]{3})\s*)?([^\sA-Za-z]+(?:[ \u00a0\u202f][^\sA-Za-z]+)*)(?:\s*([A-Za-z]{3}))?$")
 
 
 class IntegerType(FieldType):
@@ -43,6 +44,10 @@ class IntegerType(FieldType):
         except ValueError:
             raise FieldValueError(str(messages.NOT_INTEGER)) from None
 
+    def typed_text(self, field: Field, text: str) -> str:
+        """ "12.500" is twelve thousand five hundred in Spanish, "12,500" in English."""
+        return numbers.typed(text)
+
 
 class DecimalType(FieldType):
     name = "decimal"
@@ -65,6 +70,13 @@ class DecimalType(FieldType):
     def format(self, field: Field, value: Any) -> str:
         return "" if value is None else format(value, "f")
 
+    def typed_text(self, field: Field, text: str) -> str:
+        """ "12.500,50" in Spanish, "12,500.50" in English, or either with a plain dot or comma for decimals."""
+        return numbers.typed(text)
+
+    def input_text(self, field: Field, value: Any) -> str:
+        return "" if value is None else numbers.shown(value, self.scale(field))
+
 
 class PercentType(DecimalType):
     """A percentage as its number of hundredths: 12.5 means 12.5 %."""
@@ -72,6 +84,10 @@ class PercentType(DecimalType):
     name = "percent"
     widget = "percent"
     cell = "percent"
+
+    def typed_text(self, field: Field, text: str) -> str:
+        """ "20,2 %" as the list shows it, or the number alone."""
+        return numbers.typed(text.strip().removesuffix("%"))
 
 
 class MoneyType(DecimalType):
@@ -100,7 +116,10 @@ class MoneyType(DecimalType):
         if amount is None:
             return None
         currency = row[self.currency_column(field)] or field.settings.get("currency")
-        return Money(amount, currency if currency in currencies() else "XXX")
+        if currency not in currencies():
+            return Money(amount, "XXX")
+        places = minor_units(currency)  # a column with more decimals than the currency has shows its own
+        return Money(round_half_up(amount, places) if places < self.scale(field) else amount, currency)
 
     def write(self, field: Field, value: Money | None) -> dict[str, Any]:
         if value is None:
@@ -113,6 +132,24 @@ class MoneyType(DecimalType):
             raise FieldValueError(str(messages.NOT_NUMBER))
         currency = (match.group(1) or match.group(3) or "").upper() or None
         return {"amount": match.group(2), "currency": currency}
+
+    def from_typed(self, field: Field, text: str) -> Any:
+        """ "12.500,50 EUR", or the amount alone in the field's currency, else the company's.
+
+        `typed_text` reads the amount alone, for filters on the amount.
+        """
+        try:
+            typed = self.from_text(field, text)
+        except FieldValueError:  # validation says what is wrong with it, with the form's other refusals
+            typed = {"amount": text, "currency": None}
+        currency = typed["currency"] or field.settings.get("currency") or company_currency()
+        return {"amount": numbers.typed(typed["amount"]), "currency": currency}
+
+    def input_text(self, field: Field, value: Any) -> str:
+        """The amount alone: the currency has an input of its own."""
+        if value is None:
+            return ""
+        return numbers.shown(value.amount, min(self.scale(field), minor_units(value.currency)))
 
     def format(self, field: Field, value: Any) -> str:
         return "" if value is None else str(value)

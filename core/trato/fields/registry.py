@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..companies.field import CompanyType
 from ..errors import TratoError
 from ..hooks.host import PluginHost
+from .autonumber import AutoNumberType
 from .base import FieldType
 from .calendar import DateTimeType, DateType
 from .choice import BooleanType, MultiSelectType, SelectType, TagsType
+from .links import RecordLinkType
 from .numeric import DecimalType, IntegerType, MoneyType, PercentType
 from .refs import FileType, RelationType, TeamType, UserType
 from .text import EmailType, LongTextType, PhoneType, TextType, UrlType
@@ -17,7 +20,8 @@ BUILTIN: dict[str, FieldType] = {
     ftype.name: ftype
     for ftype in (TextType(), LongTextType(), IntegerType(), DecimalType(), MoneyType(), PercentType(),
                   BooleanType(), DateType(), DateTimeType(), EmailType(), PhoneType(), UrlType(),
-                  SelectType(), MultiSelectType(), RelationType(), UserType(), TeamType(), TagsType(), FileType())
+                  SelectType(), MultiSelectType(), RelationType(), UserType(), TeamType(), TagsType(), FileType(),
+                  RecordLinkType(), CompanyType(), AutoNumberType())
 }
 
 

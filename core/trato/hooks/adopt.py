@@ -22,12 +22,15 @@ _rescan_lock = threading.Lock()
 
 
 def adopt(app: Flask, names: Iterable[str]) -> None:
-    """Mount the blueprints and register the tasks of the loaded plugins `names`."""
+    """Mount the blueprints and API endpoints and register the tasks of the loaded plugins `names`."""
     state = app.extensions["trato"]
     host = state.plugins
     wanted = {n for n in names if n in host.loaded}
+    from ..api import endpoints  # the API's rules, mounted as the blueprints are
+
     with app.late_setup():  # type: ignore[attr-defined]
         host.register_blueprints(app, wanted)
+        endpoints.mount(app, host, wanted)
     register_commands(app, host, wanted)
     for impl in host.all_hooks.register_tasks.get_hookimpls():
         if impl.plugin_name in wanted:

@@ -120,7 +120,8 @@ def discover(core_version: str, extra: dict[str, Plugin] | None = None) -> dict[
     found: dict[str, PluginRecord] = {}
     for ep in entry_points(group=GROUP):
         if ep.name in found:
-            found[ep.name].error = f"installed twice ({found[ep.name].distribution} and {ep.dist.name if ep.dist else '?'})"
+            found[ep.name].error = (f"installed twice ({found[ep.name].distribution} and "
+                                    f"{ep.dist.name if ep.dist else '?'})")
             continue
         found[ep.name] = _from_entry_point(ep, core_version)
     for name, plugin in (extra or {}).items():

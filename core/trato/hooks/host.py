@@ -148,7 +148,8 @@ class PluginHost:
                 continue
             for bp in impl.function() or []:
                 if bp.name != owner and not bp.name.startswith(owner + "_"):
-                    self.mark_broken(owner, f"blueprint {bp.name!r} must be named {owner!r} or start with {owner + '_'!r}")
+                    self.mark_broken(owner, f"blueprint {bp.name!r} must be named {owner!r} "
+                                            f"or start with {owner + '_'!r}")
                     break
                 self.blueprint_owner[bp.name] = owner
                 app.register_blueprint(bp)

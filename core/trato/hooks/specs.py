@@ -20,9 +20,16 @@ from typing import TYPE_CHECKING, Any
 from .markers import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from datetime import date
+
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from ..access import Permission
+    from ..api.actions import ApiAction
+    from ..api.endpoints import ApiEndpoint
+    from ..currencies import Rate
     from ..fields import FieldType
     from ..jobs import TaskRegistry
     from ..records import RecordData
@@ -49,18 +56,97 @@ def blueprints() -> list[Blueprint]:
 
 
 @hookspec
+def api_actions() -> list[ApiAction]:
+    """Return the calls on one record that the plugin adds to the REST API.
+
+    Each `ApiAction(entity, name, handler, method="POST", status=200)` is
+    served as `METHOD /api/v1/<entity>/<id>/<name>`, for enabled plugins
+    only, with the API's bearer token (a POST needs a read and write
+    token), `Idempotency-Key` on POST and problem+json for every refusal.
+    `handler(record_id, body, user)` gets the JSON object sent (None for a
+    GET) and returns what to answer as JSON; it reads and writes through
+    `trato.records` with `user`, so access rules apply, and raises to refuse:
+    `ValidationFailed({"field": [message]})` is a 422 naming each field,
+    `RecordNotFound` a 404, `SaveRefused` a 422, `StaleRecord` a 412.
+    Document the action in the plugin's README; for the OpenAPI document
+    give it a `summary=` (a lazy string) and JSON Schemas of the body it
+    `takes=` and of what it `answers=`.
+
+    Example::
+
+        def close(record_id, body, user):
+            ticket = records.get("help_ticket", record_id, user=user)
+            if not isinstance(body.get("reason"), str):
+                raise ValidationFailed({"reason": [_("Say why the ticket is closed.")]})
+            closed = records.update("help_ticket", record_id, {"status": "closed"}, user=user,
+                                    version=ticket.version)
+            return {"id": closed.id, "version": closed.version}
+
+        @hookimpl
+        def api_actions():
+            return [ApiAction("help_ticket", "close", close)]
+    """
+
+
+@hookspec
+def api_endpoints() -> list[ApiEndpoint]:
+    """Return the REST calls the plugin adds under `/api/v1/<plugin>/`, beside its entities' records.
+
+    Each `ApiEndpoint(path, handler, method="GET", status=200, permission=None)`
+    is served as `METHOD /api/v1/<plugin>/<path>`; `path` is relative, with
+    `<name>` and `<int:name>` variables. Called once per process for every
+    loaded plugin; while the plugin is disabled its calls answer 404. They
+    take the API's bearer token (anything but a GET needs a read and write
+    token), count against its rate limits, answer every refusal as
+    problem+json, and a POST takes an `Idempotency-Key`. `handler(call,
+    **url_values)` gets an `ApiCall` (`user`, `body`: the JSON object sent,
+    None for a GET or DELETE; `query`: the query string) and returns what to
+    answer as JSON (None for an empty answer, with `status=204`). It reads
+    and writes through `trato.records` with `call.user`, so access rules
+    apply, and raises to refuse: `ValidationFailed({"field": [message]})` is
+    a 422 naming each field, `RecordNotFound` a 404, `PermissionRefused` a
+    403. `permission=` names a permission of the `permissions` hook the
+    caller must hold (else 403 before the handler runs). `summary=` (a lazy
+    string) and the JSON Schemas `takes=` and `answers=` describe the call in
+    the OpenAPI document.
+
+    Example::
+
+        def board(call):
+            tickets = records.query("help_ticket", user=call.user).where({"status": "open"}).page(limit=50)
+            return {"open": [{"id": t.id, "title": t["title"]} for t in tickets.items]}
+
+        def escalate(call, ticket_id):
+            if not isinstance(call.body.get("reason"), str):
+                raise ValidationFailed({"reason": [_("Say why the ticket is escalated.")]})
+            ticket = records.get("help_ticket", ticket_id, user=call.user)
+            return {"id": ticket.id, "reason": call.body["reason"]}
+
+        @hookimpl
+        def api_endpoints():
+            return [ApiEndpoint("board", board, summary=_l("Open tickets")),
+                    ApiEndpoint("tickets/<int:ticket_id>/escalate", escalate, method="POST",
+                                permission="help.escalate")]
+    """
+
+
+@hookspec
 def navigation(user: Any) -> list[NavItem]:
     """Return the entries this plugin adds to the main menu for `user`.
 
     Called on every full page render, for enabled plugins only. Entries are
-    sorted by `priority` (lower first), then by label. Return an empty list to
-    hide the menu from a user who may not use it.
+    sorted by `priority` (lower first), then by label. The side menu lists
+    them under their `group` (an area label; plugins that give the same label
+    share the area; none: above every area), each with its `icon` (a Tabler
+    icon name, https://tabler.io/icons). Return an empty list to hide the menu
+    from a user who may not use it.
 
     Example::
 
         @hookimpl
         def navigation(user):
-            return [NavItem(endpoint="hello.index", label=_l("Greetings"), priority=50)]
+            return [NavItem(endpoint="hello.index", label=_l("Greetings"), priority=50,
+                            group=_l("Tools"), icon="mood-smile")]
     """
 
 
@@ -69,7 +155,9 @@ def dashboard_widgets(user: Any) -> list[Fragment]:
     """Return the widgets this plugin puts on `user`'s home dashboard.
 
     A widget is a `Fragment`: a title, a template and its context, and a
-    priority; the core renders each in a card, lower priority first.
+    priority; the core renders each in a card, lower priority first. This is
+    the home page's slot (as `page_slot`'s `dashboard`, whose cards it shares):
+    a widget that raises, or whose template fails, is logged and left out.
 
     Example::
 
@@ -86,7 +174,9 @@ def detail_panels(entity: str, record: Any, user: Any) -> list[Fragment]:
 
     `entity` names the record's entity (`user`, `contacts_account`, ...);
     return `[]` for entities the plugin has nothing to say about. This is how
-    one plugin adds to another's page without either importing the other.
+    one plugin adds to another's page without either importing the other:
+    the detail page's side-column slot (stacked under the tabs on a phone;
+    `page_slot` fills the others). A panel that raises is logged and left out.
 
     Example::
 
@@ -95,6 +185,61 @@ def detail_panels(entity: str, record: Any, user: Any) -> list[Fragment]:
             if entity != "user":
                 return []
             return [Fragment(_l("Greetings sent"), "hello/panel.html", {"who": record})]
+    """
+
+
+@hookspec
+def page_slot(slot: str, entity: str | None, record: Any, user: Any) -> list[Fragment]:
+    """Return the fragments this plugin puts in a named place of a generic page.
+
+    Called on each page render for each `slot` the page has:
+
+    - `record_header`: buttons in a record's header, next to Edit;
+    - `record_menu`: entries of the header's "More actions" menu;
+    - `record_alerts`: notices above a record's page;
+    - `record_tabs`: tabs of the detail page (the fragment's title is the
+      tab's label, its template the tab's content; its `tab=` key is the
+      template's path made URL-safe: `sales/account_deals.html` →
+      `sales-account-deals`, and `-2` added to a second tab drawn from the
+      same template);
+    - `form_sections`: sections at the end of a record's form (`record` is
+      None on a new record's form);
+    - `list_actions`: buttons in a list's page head;
+    - `list_mass_actions`: buttons of a list's mass-action bar; they submit
+      the bar's form (`ids`, the ticked records, and `csrf_token`) to the
+      URL in their `formaction`;
+    - `list_row_actions`: links on each row of a list, asked once per page
+      and rendered once per row with `row_id` added to the context;
+    - `dashboard`: cards on the home page (`entity` and `record` are None).
+
+    `entity` names the page's entity and `record` is the page's record (a
+    `RecordData`, None on lists, new forms and the home page): return `[]`
+    for the entities and slots the plugin has nothing to add to, and for a
+    `user` who may not use what you add. Fragments are sorted by priority
+    (lower first), then title. A plugin whose hook raises, or a fragment
+    whose template fails, is logged and left out; the page stands.
+
+    The core's templates `slots/button.html` (context `href`, `label`,
+    optional `icon`, a Tabler icon name) and `slots/mass_button.html`
+    (`action`, the URL the ticked ids are posted to, `label`, optional
+    `icon`) draw the usual buttons; in `slots/button.html` an `href` with
+    `{id}` gets the row's id in a row action. `dashboard_widgets` and
+    `detail_panels` are slots too, kept as hooks of their own.
+
+    Example::
+
+        @hookimpl
+        def page_slot(slot, entity, record, user):
+            if entity != "contacts_account":
+                return []
+            if slot == "record_header" and access.allowed(user, "trade_invoice", "create"):
+                return [Fragment(_l("New invoice"), "slots/button.html",
+                                 {"href": url_for("records.new", entity="trade_invoice",
+                                                  account_id=record.id),
+                                  "label": _l("New invoice"), "icon": "receipt"})]
+            if slot == "record_tabs":
+                return [Fragment(_l("Invoices"), "invoices/account_tab.html", {"account": record})]
+            return []
     """
 
 
@@ -232,7 +377,8 @@ def entities() -> list[type]:
 
 
 @hookspec
-def before_save(entity: str, values: dict[str, Any], previous: RecordData | None, user: Any) -> str | None:
+def before_save(entity: str, values: dict[str, Any], previous: RecordData | None,
+                user: Any) -> str | Mapping[str, str] | None:
     """Check or complete a record before the record service writes it; return a message to refuse.
 
     Called for every create and update (bulk ones included), for enabled
@@ -241,7 +387,12 @@ def before_save(entity: str, values: dict[str, Any], previous: RecordData | None
     fill a computed field); `previous` is the record as stored, None on
     create; `user` is who saves (None for the system). Returning a message
     (a translated string) refuses the save: nothing is written and the caller
-    gets a `SaveRefused` error carrying it. Return None to let it through.
+    gets a `SaveRefused` error carrying it. Returning a mapping of field
+    names to messages refuses those fields instead: the caller gets a
+    `ValidationFailed` keyed like the schema's own errors (by row index or
+    record id first in bulk calls), so a form shows the message at its
+    field, the API answers 422 naming it and an import names the column.
+    Return None to let it through.
 
     Example::
 
@@ -249,6 +400,8 @@ def before_save(entity: str, values: dict[str, Any], previous: RecordData | None
         def before_save(entity, values, previous, user):
             if entity == "hello_greeting" and "spam" in (values["text"] or ""):
                 return _("Greetings may not contain spam.")
+            if entity == "hello_greeting" and values["text"] == "?":
+                return {"text": _("Say something more than a question mark.")}
             return None
     """
 
@@ -288,6 +441,72 @@ def after_delete(entity: str, record: RecordData, user: Any) -> None:
 
 
 @hookspec
+def before_delete(entity: str, record: RecordData, user: Any) -> str | None:
+    """Refuse to delete a record: return a message, or None to let it go.
+
+    Called for every delete and mass delete (before the record moves to the
+    recycle bin) and before a purge, by hand or by the retention job
+    (`user` None), for enabled plugins. A message refuses: nothing is
+    deleted and the caller gets a `SaveRefused` error carrying it (a page
+    shows it, the API answers 422, a mass delete changes nothing); the
+    retention job leaves the record in the bin. Locked records are refused
+    before this hook is asked (see `record_lock`).
+
+    Example::
+
+        @hookimpl
+        def before_delete(entity, record, user):
+            if entity == "contacts_account" and has_open_invoices(record.id):
+                return _("This account has open invoices.")
+            return None
+    """
+
+
+@hookspec
+def record_lock(entity: str, record: RecordData) -> str | None:
+    """Lock a record, of the plugin's own entities or another plugin's: return why, or None.
+
+    A locked record (an issued invoice, a signed contract) and its lines
+    refuse update, delete and purge through every path: forms, in-place
+    edits, mass actions, the API (409), imports and the recycle bin; the
+    caller gets a `RecordLocked` error carrying the reason. Only the
+    entity's `EntityInfo(unlocked_fields=...)` may still change. Asked after
+    the entity's own `EntityInfo(locked=...)` rule, with the record as
+    stored before the change; keep it cheap, it runs for every record
+    written. See docs/locks.md.
+
+    Example::
+
+        @hookimpl
+        def record_lock(entity, record):
+            if entity == "projects_project" and record["status"] == "invoiced":
+                return _("the project is invoiced")
+            return None
+    """
+
+
+@hookspec
+def exchange_rates(on: date) -> list[Rate]:
+    """Return exchange rates for day `on`, from a feed the plugin knows (a central bank, a paid service).
+
+    Called once a day (the core's `fetch_exchange_rates` task, at 06:23)
+    with today's date, for enabled plugins only. Return
+    `trato.currencies.Rate(from_currency, to_currency, on, rate, source)`
+    values: one unit of `from_currency` buys `rate` (a Decimal) units of
+    `to_currency`. They replace the rates of the same currencies and day;
+    a rate with an unknown currency or a rate that is not positive is
+    logged and left out. Raise to give none (the task fails and is logged).
+
+    Example::
+
+        @hookimpl
+        def exchange_rates(on):
+            return [currencies.Rate("EUR", code, on, Decimal(value), "ECB")
+                    for code, value in ecb_reference_rates(on).items()]
+    """
+
+
+@hookspec
 def records_purged(entity: str, ids: list[int], session: Session) -> None:
     """Forget what the plugin keeps about records removed for good from the recycle bin.
 
@@ -303,4 +522,81 @@ def records_purged(entity: str, ids: list[int], session: Session) -> None:
         @hookimpl
         def records_purged(entity, ids, session):
             session.execute(delete(Comment).where(Comment.entity == entity, Comment.record_id.in_(ids)))
+    """
+
+
+@hookspec
+def permissions() -> list[Permission]:
+    """Return the permissions beyond entity CRUD that the plugin's features check.
+
+    Called whenever the roles admin lists them (a role's page shows each as
+    a box to tick) and when a role's are saved, for enabled plugins only.
+    Give each `Permission` a name prefixed with the plugin's, a label and a
+    description (translated lazily). Check one with
+    `trato.access.granted(user, name)`; the administrator role holds every
+    permission, and the system (`user=None`) too.
+
+    Example::
+
+        @hookimpl
+        def permissions():
+            return [Permission("hello_moderate", _l("Moderate greetings"),
+                               _l("Hide other people's greetings."))]
+    """
+
+
+@hookspec
+def duplicate_finders() -> dict[str, Callable[[Mapping[str, Any], Any], list[Any]]]:
+    """Return how to find the existing records that look like a new one, for the plugin's entities.
+
+    Return `{entity: find}`. `find(values, user)` gets a record's field
+    values (a stored record, a form's values before the first save, or an
+    import row's values read from its cells) and returns candidates, closest
+    first: objects with `record` (a `RecordData` `user` may see; its
+    `entity` may be another one, such as a contact a lead already is) and
+    `reasons` (a tuple of words such as "email", "phone", "name", "tax_id").
+    The core's import uses the finder to skip or update rows that match an
+    existing record (`--on-match`); Contacts' form warning, duplicates
+    panel, lookup and merge screen use it too. The first plugin to name an
+    entity wins; called for enabled plugins only.
+
+    Example::
+
+        class Candidate(NamedTuple):
+            record: RecordData
+            reasons: tuple[str, ...]
+
+        def find(values, user):
+            email = (values.get("email") or "").strip()
+            found = records.query("help_ticket", user=user).where({"email": email}).page(limit=5).items \\
+                if email else []
+            return [Candidate(record, ("email",)) for record in found]
+
+        @hookimpl
+        def duplicate_finders():
+            return {"help_ticket": find}
+    """
+
+
+@hookspec
+def document_context(entity: str, record: RecordData | None, context: dict[str, Any], user: Any) -> None:
+    """Add merge fields to the document of a record of `entity` (trato.documents), in place in `context`.
+
+    Called after the core has built its merge fields (`record`, `fields`,
+    `related`, `lines`, `company`, `today`, `user`, `document`), in the
+    document's language (`_()` translates into it), for enabled plugins
+    only. Add plain data only (text, numbers, lists and dicts of them),
+    formatted for the reader, and nothing the user may not see: templates
+    run sandboxed and print what they get. `record` is None when the
+    template editor checks a template against sample merge fields: add the
+    same keys then, with sample values, so that a template using them can be
+    saved.
+
+    Example::
+
+        @hookimpl
+        def document_context(entity, record, context, user):
+            if entity == "invoicing_invoice":
+                context["taxes"] = [{"rate": "21 %", "base": "100,00 €", "amount": "21,00 €"}] \\
+                    if record is None else tax_breakdown(record)
     """

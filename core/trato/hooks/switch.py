@@ -12,9 +12,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import counters, migrate, search
+from ..schema import lock as schema_lock
 from ..entities.meta import EntityRow, FieldRow
 from ..errors import PluginError
 from ..models import PluginState, utcnow
+from ..search.indexes import drop_fts
 from .adopt import rescan
 from .host import PluginHost, dependency_order
 
@@ -43,7 +45,8 @@ def _closure(host: PluginHost, name: str) -> list[str]:
             continue
         record = host.records.get(current)
         if record is None:
-            raise PluginError(f"plugin {name!r} requires {current!r}, which is not installed; pip install trato-{current}")
+            raise PluginError(f"plugin {name!r} requires {current!r}, which is not installed; "
+                              f"pip install trato-{current}")
         if not record.ok:
             raise PluginError(f"plugin {name!r} requires {current!r}, which is broken: {record.error}")
         needed.append(current)
@@ -75,6 +78,11 @@ def enable(app: Flask, name: str) -> list[str]:
     engine = app.extensions["trato"].engine
     try:
         with engine.begin() as conn:
+            schema_lock.take(conn)  # another process enabling the same plugin waits, then finds it enabled
+            with Session(bind=conn) as session:
+                new = [n for n in new if n not in host.enabled_in_database(session)]
+            if not new:
+                return []
             migrate.upgrade(conn, host.records, new)
             with Session(bind=conn) as session:
                 _save_state(session, new, True)
@@ -111,13 +119,18 @@ def disable(app: Flask, name: str) -> None:
     host.set_enabled(host.enabled - {name}, value)
 
 
+def _tables_of(app: Flask, name: str) -> list[str]:
+    """The entity tables of plugin `name`."""
+    return [table for table, (owner, _model) in app.extensions["trato"].entities.models.items() if owner == name]
+
+
 def _forget_fields(session: Session, app: Flask, name: str) -> None:
     """Drop the metadata of the custom fields on `name`'s entities, whose columns went with its tables.
 
     Left behind, they would name columns that a re-enabled plugin's new
     tables do not have.
     """
-    tables = [table for table, (owner, _model) in app.extensions["trato"].entities.models.items() if owner == name]
+    tables = _tables_of(app, name)
     if not tables or not session.scalar(select(EntityRow.name).where(EntityRow.name.in_(tables)).limit(1)):
         return
     session.execute(delete(FieldRow).where(FieldRow.entity.in_(tables)))
@@ -125,8 +138,12 @@ def _forget_fields(session: Session, app: Flask, name: str) -> None:
     counters.bump(session, counters.SCHEMA)
 
 
-def purge(app: Flask, name: str) -> None:
-    """Drop a disabled plugin's tables by downgrading its branch to base, and its entities' custom fields."""
+def purge(app: Flask, name: str) -> bool:
+    """Drop a disabled plugin's tables by downgrading its branch to base, and its entities' custom fields.
+
+    Return whether there was anything to delete (its tables or its state); a database at a revision no installed
+    package provides is refused (`MigrationError`), since the tables that revision made cannot be known.
+    """
     host = _host(app)
     record = host.records.get(name)
     if record is None or not record.ok:
@@ -140,13 +157,19 @@ def purge(app: Flask, name: str) -> None:
         raise PluginError(f"plugins {', '.join(holders)} keep data that depends on {name!r}; purge them first")
     engine = app.extensions["trato"].engine
     with engine.begin() as conn:
-        if migrate.has_branch(host.records, name) and _branch_applied(conn, host, name):
+        migrate.refuse_unknown(conn, host.records)
+        applied = migrate.has_branch(host.records, name) and _branch_applied(conn, host, name)
+        if applied:
+            if conn.dialect.name == "sqlite":  # FTS5 tables and triggers sit outside the plugin's migrations
+                for table in _tables_of(app, name):
+                    drop_fts(conn, table)
             migrate.downgrade(conn, host.records, f"{name}@base")
         with Session(bind=conn) as session:
-            session.execute(delete(PluginState).where(PluginState.name == name))
+            had_state = session.execute(delete(PluginState).where(PluginState.name == name)).rowcount > 0
             _forget_fields(session, app, name)
             counters.bump(session, counters.PLUGINS)
             session.flush()
+    return bool(applied or had_state)
 
 
 def _branch_applied(conn, host: PluginHost, name: str) -> bool:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from ..fields.base import plain_messages
 from ..i18n import _
 from .data import RecordData, per_entity
 from .errors import RecordNotFound, SaveRefused, ValidationFailed
+from .links import check_links
 from .references import check_references
 from .unique import check_unique
 
@@ -29,6 +30,11 @@ from .unique import check_unique
 def entity_of(entity: str | Entity) -> Entity:
     """The enabled entity of that name (UnknownEntity otherwise), or the Entity given."""
     return entity if isinstance(entity, Entity) else current_app.extensions["trato"].entities.get(entity)
+
+
+def entities() -> list[Entity]:
+    """Every enabled entity (the core's, the plugins' and the custom ones)."""
+    return current_app.extensions["trato"].entities.all()  # type: ignore[no-any-return]
 
 
 def user_id(user: Any) -> int | None:
@@ -42,20 +48,35 @@ def scoped(entity: Entity, user: Any, deleted: bool = False) -> Select[Any]:
     return access.scope(select(table).where(alive), entity, user)
 
 
-def fetch(session: Session, entity: Entity, ids: Iterable[int], user: Any, deleted: bool = False
-          ) -> dict[int, RecordData]:
-    """The records with these ids, or RecordNotFound naming those the user cannot see."""
+PERMITTED = "trato_permitted"  # the column telling whether the user may do the action to the row
+
+
+def fetch(session: Session, entity: Entity, ids: Iterable[int], user: Any, deleted: bool = False,
+          action: str = "view") -> dict[int, RecordData]:
+    """The records with these ids, or RecordNotFound naming those the user cannot see.
+
+    For another `action` (edit, delete, restore) the same statement asks,
+    per row, whether the user's scope for it covers the record: one seen
+    but not covered is refused with PermissionRefused (403), not hidden.
+    """
     wanted = set(ids)
-    rows = session.execute(scoped(entity, user, deleted).where(entity.table.c.id.in_(wanted))).mappings()
+    query = scoped(entity, user, deleted).where(entity.table.c.id.in_(wanted))
+    permitted = access.condition(entity, user, action) if action != "view" else None
+    if permitted is not None:
+        query = query.add_columns(permitted.label(PERMITTED))
+    rows = session.execute(query).mappings().all()
     found = {record.id: record for record in RecordData.of_rows(entity, rows)}
     if wanted - set(found):
         raise RecordNotFound(entity.name, wanted - set(found))
+    if permitted is not None and (refused := [found[row["id"]] for row in rows if not row[PERMITTED]]):
+        raise access.outside_scope(user, entity, action, sorted(refused, key=lambda r: r.id))
     return found
 
 
 def writable(entity: Entity) -> list[Field]:
-    """The fields a caller may set: all but the system ones, save the owner."""
-    return [f for f in entity.fields.values() if not f.system or f.name in WRITABLE_SYSTEM_FIELDS]
+    """The fields a caller may set: all but the system ones, save the owner (a line has none: its parent's)."""
+    return [f for f in entity.fields.values()
+            if not f.system or (f.name in WRITABLE_SYSTEM_FIELDS and not entity.parent)]
 
 
 def load_all(session: Session, entity: Entity, schema: Schema, items: Sequence[tuple[Hashable, Mapping[str, Any]]],
@@ -79,6 +100,7 @@ def load_all(session: Session, entity: Entity, schema: Schema, items: Sequence[t
     keyed = [(key, values) for (key, _data), values in zip(items, loaded)]
     refuse(change_errors(entity, user, keyed, current))
     refuse(check_references(session, entity, keyed, user))
+    refuse(check_links(session, entity, keyed, user))
     refuse(check_unique(session, entity, keyed, current is not None))
     return loaded
 
@@ -142,6 +164,8 @@ def rule_errors(entity: Entity, user: Any, items: Sequence[tuple[Hashable, Mappi
         return {}
     errors: dict[Hashable, Any] = {}
     for key, data in items:
+        if not isinstance(data, Mapping):
+            continue  # not field values at all: the schema refuses it as a whole
         for name in data:
             if rules.get(name) == access.HIDDEN:
                 errors.setdefault(key, {})[name] = [_("This field is hidden for your role and cannot be set.")]
@@ -281,10 +305,18 @@ def hook(name: str) -> Any:
 
 
 def refuse_if_told(before_save: Any, entity: Entity, values: dict[str, Any], previous: RecordData | None,
-                   user: Any) -> None:
-    """Give `before_save` its say; the first message refuses the save."""
+                   user: Any, key: Hashable) -> None:
+    """Give `before_save` its say; the first refusal stops the save.
+
+    A message refuses the record as a whole (SaveRefused); a mapping of field
+    names to messages refuses those fields, as validation does, under the
+    bulk call's `key` (row index or record id) so that forms, the API and
+    imports show each message at its field.
+    """
     if before_save is None:
         return
-    for message in before_save(entity=entity.name, values=values, previous=previous, user=user):
-        if message:
-            raise SaveRefused(str(message))
+    for refusal in before_save(entity=entity.name, values=values, previous=previous, user=user):
+        if isinstance(refusal, Mapping) and refusal:
+            raise ValidationFailed({key: {name: [str(message)] for name, message in refusal.items()}})
+        if refusal:
+            raise SaveRefused(str(refusal))

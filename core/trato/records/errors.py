@@ -43,7 +43,21 @@ class RecordNotFound(RecordError):
 
 
 class SaveRefused(RecordError):
-    """A plugin's `before_save` hook refused the save, with this message."""
+    """A plugin's `before_save` (or `before_delete`) hook refused the save, with this message."""
+
+
+class RecordLocked(SaveRefused):
+    """The record is locked (an issued invoice, a signed contract): it refuses this change, delete or purge.
+
+    A `SaveRefused`, so that every page that shows a refused save shows it;
+    the API answers 409. `reason` is why it is locked; nothing was written.
+    """
+
+    def __init__(self, message: str, entity: str, record_id: int, reason: str) -> None:
+        super().__init__(message)
+        self.entity = entity
+        self.id = record_id
+        self.reason = reason
 
 
 class QueryError(RecordError):

@@ -40,6 +40,15 @@ class Group:
 Node = Union[Condition, Group]
 
 
+def field_name(entity: Entity, name: str) -> str:
+    """The field `name` means: itself, or the admin's custom field of that name on a built-in entity, whose
+    column (and so field) is `cf_<name>`, so that a filter takes the name the admin chose as well."""
+    if name in entity.fields:
+        return name
+    custom = entity.fields.get(f"cf_{name}")
+    return custom.name if custom is not None and custom.custom else name
+
+
 def from_params(pairs: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> Group:
     """`field[__op]=value` pairs, all of which must hold."""
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
@@ -86,10 +95,10 @@ class FilterCompiler:
 
     def field(self, entity: Entity, name: str, shown: str) -> Any:
         try:
-            field = entity.field(name)
+            field = entity.field(field_name(entity, name))
         except UnknownField:
             raise QueryError(_("Unknown field %(field)r.", field=shown), shown) from None
-        if name in access.hidden_fields(self.user, entity):
+        if field.name in access.hidden_fields(self.user, entity):
             raise QueryError(_("Field %(field)r is hidden for your role: records cannot be filtered by it.",
                                field=shown), shown)
         return field

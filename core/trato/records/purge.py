@@ -2,10 +2,13 @@
 
 The periodic task removes what was deleted longer ago than the retention
 period (`recycle_retention_days`); an administrator may purge one record at
-once from the recycle bin. Each removed record gets a "purge" audit entry
+once from the recycle bin. Neither removes a locked record, nor one a
+`before_delete` hook vetoes (records/locks.py); the job also leaves the
+records their entity keeps (`EntityInfo.keep`). Each removed record gets a "purge" audit entry
 (its earlier history stays). Relation fields elsewhere that point to a
 purged record are emptied first, with an "update" entry, since a built-in
-relation column carries a foreign key.
+relation column carries a foreign key; so are links (`record_link` fields)
+of every entity that point to it.
 """
 from __future__ import annotations
 
@@ -24,7 +27,10 @@ from ..i18n import _
 from ..models import utcnow
 from . import audit
 from .common import entity_of, hook, user_id
+from .data import RecordData
 from .errors import RecordError, RecordNotFound
+from .links import clear_links
+from .locks import PURGE, check_delete, purgeable
 from .restorable import relation_fields
 
 BATCH = 500
@@ -58,7 +64,7 @@ def _clear_references(session: Session, target: Entity, ids: Sequence[int], uid:
 def _remove(session: Session, entity: Entity, ids: Sequence[int], user: Any) -> int:
     """Remove these records of the recycle bin for good, with their audit rows."""
     now, uid, table = utcnow(), user_id(user), entity.table
-    entries = _clear_references(session, entity, ids, uid, now)
+    entries = _clear_references(session, entity, ids, uid, now) + clear_links(session, entity, ids, uid, now)
     gone = session.scalars(delete(table).where(table.c.id.in_(ids), table.c.deleted_at.is_not(None))
                            .returning(table.c.id)).all()
     purged = hook("records_purged")
@@ -80,20 +86,30 @@ def purge_expired(older_than_days: int) -> dict[str, int]:
     removed: dict[str, int] = {}
     for entity in current_app.extensions["trato"].entities.all():
         table = entity.table
-        due = select(table.c.id).where(table.c.deleted_at < cutoff).order_by(table.c.id).limit(BATCH)
-        while ids := session.scalars(due).all():
-            removed[entity.name] = removed.get(entity.name, 0) + _remove(session, entity, ids, None)
+        after = 0  # the batches walk the ids up: records left in the bin (kept, locked) are not read again
+        while rows := session.execute(select(table).where(table.c.deleted_at < cutoff, table.c.id > after)
+                                      .order_by(table.c.id).limit(BATCH)).mappings().all():
+            after = rows[-1]["id"]
+            ids = purgeable(entity, RecordData.of_rows(entity, rows))
+            if ids:
+                removed[entity.name] = removed.get(entity.name, 0) + _remove(session, entity, ids, None)
             session.commit()
     return removed
 
 
 def purge_record(entity: str | Entity, record_id: int, *, user: Any) -> None:
-    """Remove one record of the recycle bin now; administrators only. RecordNotFound if it is not in the bin."""
+    """Remove one record of the recycle bin now; administrators only. RecordNotFound if it is not in the bin,
+    RecordLocked if it is locked, SaveRefused if a `before_delete` hook vetoes it."""
     if user is not None and not getattr(user, "is_admin", False):
         raise PurgeRefused(_("Only administrators may purge records."))
     e = entity_of(entity)
     session = db.session()
     try:
+        table = e.table
+        row = session.execute(select(table).where(table.c.id == record_id, table.c.deleted_at.is_not(None))
+                              ).mappings().first()
+        if row is not None:
+            check_delete(e, [RecordData.of(e, row)], user, PURGE)  # RecordLocked, or a `before_delete` veto
         if not _remove(session, e, [record_id], user):
             raise RecordNotFound(e.name, [record_id])
         session.commit()

@@ -9,17 +9,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import ColumnElement, Select
 
-from .. import access, db, search
+from .. import access, collation, db, search
 from ..entities import Entity, UnknownField
-from ..i18n import _
+from ..i18n import _, select_locale
 from . import cursor as keyset
 from .common import entity_of, scoped
 from .count import Count, count
 from .data import RecordData
 from .errors import QueryError
+from .titles import note as note_titles
 from .filters import Condition, FilterCompiler, Group, Node, from_params
 
 MAX_LIMIT = 500
@@ -61,7 +62,8 @@ class RecordQuery:
         fields = [self.entity.fields[name] for name in self.entity.search_fields if name not in hidden]
         if not fields:
             raise QueryError(_("%(entity)s has no search fields.", entity=self.entity.text))
-        return replace(self, conditions=(*self.conditions, search.condition(self.entity, fields, words)))
+        phones = [f for f in self.entity.fields.values() if f.type.cell == "phone" and f.name not in hidden]
+        return replace(self, conditions=(*self.conditions, search.condition(self.entity, fields, words, phones)))
 
     def order_by(self, spec: str | Sequence[str]) -> RecordQuery:
         """Sort by fields, `-` for descending: "-amount,name" or ["-amount", "name"]."""
@@ -71,7 +73,9 @@ class RecordQuery:
         return query
 
     def keys(self) -> list[keyset.SortKey]:
+        """The sort's terms, `id` last; text compares by the reader's language (collation.py)."""
         keys = []
+        dialect, language = db.engine().dialect, sort_language(self.user)
         for part in self.sort.split(","):
             name = part.lstrip("-")
             try:
@@ -84,8 +88,10 @@ class RecordQuery:
                 raise QueryError(_("Field %(field)r is hidden for your role: records cannot be sorted by it.",
                                    field=name), name)
             expression = field.type.expression(field, self.entity.table)
-            keys.append(keyset.SortKey(field, expression, part.startswith("-"),
-                                       bool(getattr(expression, "nullable", True))))
+            nullable = bool(getattr(expression, "nullable", True))
+            if field.type.searchable:
+                expression = collation.collate(expression, dialect, language)
+            keys.append(keyset.SortKey(field, expression, part.startswith("-"), nullable))
         if "id" not in [k.field.name for k in keys]:
             keys.append(keyset.SortKey(self.entity.field("id"), self.entity.table.c.id, keys[-1].descending, False))
         return keys
@@ -99,7 +105,9 @@ class RecordQuery:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(_("The limit must be between 1 and %(max)s.", max=MAX_LIMIT), "limit")
         keys = self.keys()
-        values = keyset.decode(cursor, self.sort, keys) if cursor else None
+        # A cursor holds the order it was made in: text sorted in another language is another order.
+        order = f"{self.sort}@{sort_language(self.user)}"
+        values = keyset.decode(cursor, order, keys) if cursor else None
         lead, rest = keys[0], keys[1:]
         if not lead.nullable:
             rows = self._rows(self.statement(), keys, values, limit + 1)
@@ -113,10 +121,11 @@ class RecordQuery:
                 after_empty = values[1:] if values is not None and values[0] is None else None
                 rows += self._rows(empty, rest, after_empty, limit + 1 - len(rows))
         items = RecordData.of_rows(self.entity, rows[:limit])
+        note_titles(self.entity, items)
         following = None
         if len(rows) > limit:
             last = items[-1]
-            following = keyset.encode(self.sort, [k.field.type.sort_key(k.field, last[k.field.name]) for k in keys])
+            following = keyset.encode(order, [k.field.type.sort_key(k.field, last[k.field.name]) for k in keys])
         return Page(items, following, complete=cursor is None and following is None)
 
     def _rows(self, stmt: Select[Any], keys: list[keyset.SortKey], values: list[Any] | None, limit: int
@@ -134,6 +143,12 @@ class RecordQuery:
         if page is not None and page.complete:
             return Count(len(page.items), "exact")
         return count(db.session(), self.statement(), self.entity.table.c.id, threshold)
+
+
+def sort_language(user: Any) -> str:
+    """The language whose rules sort text: the request's, else the user's (an export job), else the install's."""
+    chosen = select_locale() if has_request_context() else getattr(user, "locale", None)
+    return collation.language_of(chosen or current_app.extensions["trato"].settings.default_locale)
 
 
 def query(entity: str | Entity, *, user: Any, deleted: bool = False) -> RecordQuery:

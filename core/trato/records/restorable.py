@@ -22,8 +22,10 @@ from .errors import RestoreBlocked
 
 
 def relation_fields(entity: Entity) -> list[Any]:
-    """The fields pointing to records of an entity (users are not records: they are never binned)."""
-    return [f for f in entity.fields.values() if isinstance(f.type, RelationType) and not isinstance(f.type, UserType)]
+    """The fields pointing to records of an entity (users are not records: they are never binned; a line's
+    parent is its own: the line goes with it)."""
+    return [f for f in entity.fields.values()
+            if isinstance(f.type, RelationType) and not isinstance(f.type, UserType) and not f.system]
 
 
 def check_restorable(session: Session, entity: Entity, records: Mapping[int, RecordData], user: Any) -> None:

@@ -23,6 +23,8 @@ from .common import (
 )
 from .data import Change, RecordData
 from .errors import StaleRecord
+from .lines import LINES, compute_totals, current_lines, loaded_with, prepare
+from .locks import check_change, check_delete
 from .restorable import check_restorable
 from .work import transaction
 
@@ -39,22 +41,29 @@ def bulk_create(entity: str | Entity, rows: Sequence[Mapping[str, Any]], *, user
     e = entity_of(entity)
     access.check(user, e, "create")
     with transaction() as session:
-        loaded = load_all(session, e, e.schemas["create"], list(enumerate(rows)), user)
+        own, plans, line_errors = prepare(session, e, list(enumerate(rows)), user, None)
+        loaded = loaded_with(line_errors, lambda: load_all(session, e, e.schemas["create"], own, user))
         names = [f.name for f in writable(e)]
         now, uid = utcnow(), user_id(user)
         before_save, after_save = hook("before_save"), hook("after_save")
+        assigned = [f for f in e.fields.values() if f.type.assigned]
         params = []
-        for values in loaded:
+        for index, values in enumerate(loaded):
             full = dict.fromkeys(names) | values
             full["owner_id"] = full.get("owner_id") or uid
-            refuse_if_told(before_save, e, full, None, user)
+            if index in plans:
+                compute_totals(e, full, plans[index])
+            refuse_if_told(before_save, e, full, None, user, index)
+            full |= {f.name: f.type.assign(f, e, full) for f in assigned}  # auto numbers, taken in this transaction
             params.append(columns(e, {n: full.get(n) for n in names})
                           | {"created_by": uid, "created_at": now, "updated_by": uid, "updated_at": now, "version": 1})
         if not params:
             return []
         records = RecordData.of_rows(e, inserted(session, e.table, params))
-        audit.write(session, [audit_row(audit.CREATE, e, r, user, now, diff)
-                              for r, diff in zip(records, created(e, records, names))])
+        diffs = created(e, records, names)
+        for index, planned in plans.items():
+            diffs[index] |= planned.write(session, records[index].id, uid, now)  # type: ignore[index]
+        audit.write(session, [audit_row(audit.CREATE, e, r, user, now, diff) for r, diff in zip(records, diffs)])
         for record in records if after_save else ():
             after_save(entity=e.name, record=record, previous=None, user=user)
     return records
@@ -70,22 +79,30 @@ def bulk_update(entity: str | Entity, items: Sequence[Change], *, user: Any) -> 
     e = entity_of(entity)
     access.check(user, e, "edit")  # refused outright (403) before records out of scope are "not found" (404)
     with transaction() as session:
-        current = fetch(session, e, [c.id for c in items], user)
+        current = fetch(session, e, [c.id for c in items], user, action="edit")  # 404 unseen, 403 not editable
         for item in items:
-            access.check(user, e, "edit", current[item.id])
+            access.check(user, e, "edit", current[item.id])  # what the policy adds (a blocked record)
             if item.version is not None and item.version != current[item.id].version:
                 raise StaleRecord(e.name, item.id, current[item.id].version)
-        loaded = load_all(session, e, e.schemas["update"], [(c.id, c.values) for c in items], user, current)
+        given = [(c.id, c.values) for c in items]
+        own, plans, line_errors = prepare(session, e, given, user, current_lines(session, e, given))
+        loaded = loaded_with(line_errors, lambda: load_all(session, e, e.schemas["update"], own, user, current))
         names = [f.name for f in writable(e)]
         now, uid = utcnow(), user_id(user)
         before_save, after_save = hook("before_save"), hook("after_save")
+        record_lock = hook("record_lock")
         results = []
         for item, values in zip(items, loaded):
             before = current[item.id]
             full = {n: before[n] for n in names} | values
-            refuse_if_told(before_save, e, full, before, user)
+            planned = plans.get(item.id)
+            if planned is not None:
+                compute_totals(e, full, planned)
+            refuse_if_told(before_save, e, full, before, user, item.id)
             changed = {n: full[n] for n in names if full.get(n) != before[n]}
-            if not changed:
+            lines_changed = planned is not None and planned.changed()
+            check_change(e, before, [*changed, *([LINES] if lines_changed else [])], record_lock)
+            if not changed and not lines_changed:
                 results.append(before)
                 continue
             table = e.table
@@ -97,7 +114,10 @@ def bulk_update(entity: str | Entity, items: Sequence[Change], *, user: Any) -> 
             if row is None:
                 raise StaleRecord(e.name, item.id, None)
             after = RecordData.of(e, row)
-            audit.write(session, [audit_row(audit.UPDATE, e, after, user, now, changes(e, before, after, changed))])
+            diff = changes(e, before, after, changed)
+            if planned is not None:
+                diff |= planned.write(session, item.id, uid, now)
+            audit.write(session, [audit_row(audit.UPDATE, e, after, user, now, diff)])
             if after_save:
                 after_save(entity=e.name, record=after, previous=before, user=user)
             results.append(after)
@@ -115,15 +135,18 @@ def _move(entity: str | Entity, ids: Iterable[int], user: Any, versions: Mapping
     """Move records to the recycle bin, or back out of it."""
     e = entity_of(entity)
     ids = list(ids)
-    access.check(user, e, "restore" if restore else "delete")
+    asked = "restore" if restore else "delete"
+    access.check(user, e, asked)
     with transaction() as session:
-        current = fetch(session, e, ids, user, deleted=restore)
+        current = fetch(session, e, ids, user, deleted=restore, action=asked)
         for record_id in ids:
-            access.check(user, e, "restore" if restore else "delete", current[record_id])
+            access.check(user, e, asked, current[record_id])
             if versions.get(record_id, current[record_id].version) != current[record_id].version:
                 raise StaleRecord(e.name, record_id, current[record_id].version)
         if restore:
             check_restorable(session, e, current, user)
+        else:  # a locked record, or one a `before_delete` hook vetoes, stays
+            check_delete(e, [current[i] for i in ids], user)
         now, uid, table = utcnow(), user_id(user), e.table
         after_delete = hook("after_delete")
         results = []

@@ -14,13 +14,18 @@ from contextlib import contextmanager
 from flask import g
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import db, replica
 
 PENDING = "_trato_records_on_commit"
 
 
 @contextmanager
 def transaction() -> Iterator[Session]:
+    with replica.primary():  # writes, and the reads they make, never go to the read replica
+        yield from _transaction()
+
+
+def _transaction() -> Iterator[Session]:
     session = db.session()
     depth = g.get("_trato_records_depth", 0)
     pending: list[Callable[[], None]] = g.setdefault(PENDING, [])
@@ -38,6 +43,7 @@ def transaction() -> Iterator[Session]:
             try:
                 yield session
                 session.commit()
+                replica.wrote()
             except BaseException:
                 session.rollback()
                 g.pop(PENDING, None)

@@ -27,13 +27,17 @@ from ..fields import localize
 from ..i18n import _, _l
 from ..models import User
 from .membership import assign_role, set_teams, team_ids_of
-from .models import ANY_ENTITY, FIELD_RULES, ROLE_ACTIONS, SCOPES, Role, RoleFieldRule, RolePermission, Team, TeamMember
+from .models import (
+    ANY_ENTITY, FIELD_RULES, ROLE_ACTIONS, SCOPES, Role, RoleFieldRule, RolePermission, Team, TeamMember, wider,
+)
 
 ROLE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 ACTION_LABELS = {"view": _l("view"), "create": _l("create"), "edit": _l("edit"), "delete": _l("delete"),
                  "import": _l("import"), "export": _l("export")}
 SCOPE_LABELS = {"own": _l("Own records"), "team": _l("Own, subordinates' and teams' records"),
                 "all": _l("All records")}
+# A row's three scopes, by the name its input has, and what each limits (the column headings of the matrix).
+SCOPE_PARTS = {"scope": _l("Sees"), "edit_scope": _l("Edits"), "delete_scope": _l("Deletes")}
 FIELD_RULE_LABELS = {"visible": _l("Visible"), "readonly": _l("Read-only"), "hidden": _l("Hidden")}
 # Actions that make no sense without another one, checked on every matrix row.
 NEEDS = {"edit": "view", "delete": "view", "export": "view", "import": "create"}
@@ -49,17 +53,30 @@ class RoleAdminError(TratoError):
 
 @dataclass(frozen=True)
 class Grant:
-    """One row of a role's matrix: the actions allowed and the scope of records."""
+    """One row of a role's matrix: the actions allowed, the records seen (`scope`) and those that may be
+    changed (`edit_scope`) and deleted or restored (`delete_scope`); left empty, the last two are `scope`."""
 
     actions: frozenset[str]
     scope: str
+    edit_scope: str = ""
+    delete_scope: str = ""
+
+    def __post_init__(self) -> None:
+        """Fill the empty scopes in; the scope of an action the row does not allow is no wider than `scope`
+        (it limits nothing, and a view scope made narrower must not be refused for it)."""
+        for part, action in (("edit_scope", "edit"), ("delete_scope", "delete")):
+            value = getattr(self, part) or self.scope
+            if action not in self.actions and {value, self.scope} <= set(SCOPES) and wider(value, self.scope):
+                value = self.scope
+            object.__setattr__(self, part, value)
 
     @classmethod
     def of(cls, row: RolePermission) -> Grant:
-        return cls(frozenset(a for a in ROLE_ACTIONS if row.allows(a)), row.scope)
+        return cls(frozenset(a for a in ROLE_ACTIONS if row.allows(a)), row.scope, row.edit_scope, row.delete_scope)
 
     def as_detail(self) -> dict[str, Any]:
-        return {"actions": [a for a in ROLE_ACTIONS if a in self.actions], "scope": self.scope}
+        return {"actions": [a for a in ROLE_ACTIONS if a in self.actions],
+                **{part: getattr(self, part) for part in SCOPE_PARTS}}
 
 
 NOTHING = Grant(frozenset(), "own")
@@ -210,14 +227,25 @@ def entity_text(name: str) -> str:
 
 
 def check_grant(entity: str, grant: Grant) -> None:
-    """A matrix row that makes sense; the error names the entity and the input (`<entity>.<action|scope>`)."""
+    """A matrix row that makes sense; the error names the entity and the input
+    (`<entity>.<action|scope|edit_scope|delete_scope>`)."""
     unknown = grant.actions - set(ROLE_ACTIONS)
     if unknown:
         raise RoleAdminError(_("%(entity)s: there is no action “%(action)s”.", entity=entity_text(entity),
                                action=min(unknown)), f"{entity}.actions")
-    if grant.scope not in SCOPES:
-        raise RoleAdminError(_("%(entity)s: “%(scope)s” is not a scope; choose own, team or all.",
-                               entity=entity_text(entity), scope=grant.scope), f"{entity}.scope")
+    for part in SCOPE_PARTS:
+        if getattr(grant, part) not in SCOPES:
+            raise RoleAdminError(_("%(entity)s: “%(scope)s” is not a scope; choose own, team or all.",
+                                   entity=entity_text(entity), scope=getattr(grant, part)), f"{entity}.{part}")
+    seen = SCOPE_LABELS[grant.scope]
+    if wider(grant.edit_scope, grant.scope):
+        raise RoleAdminError(_("%(entity)s: users cannot change more records than they see (“%(seen)s”); choose "
+                               "that scope or a narrower one.", entity=entity_text(entity), seen=seen),
+                             f"{entity}.edit_scope")
+    if wider(grant.delete_scope, grant.scope):
+        raise RoleAdminError(_("%(entity)s: users cannot delete more records than they see (“%(seen)s”); choose "
+                               "that scope or a narrower one.", entity=entity_text(entity), seen=seen),
+                             f"{entity}.delete_scope")
     for action, needed in NEEDS.items():
         if action in grant.actions and needed not in grant.actions:
             raise RoleAdminError(_("%(entity)s: %(action)s needs %(needed)s.", entity=entity_text(entity),
@@ -254,7 +282,8 @@ def set_matrix(session: Session, role: Role, rows: Mapping[str, Grant], *, actor
         row = stored.get(entity) or RolePermission(role_id=role.id, entity=entity)
         for action in ROLE_ACTIONS:
             setattr(row, f"can_{action}", action in after[entity].actions)
-        row.scope = after[entity].scope
+        for part in SCOPE_PARTS:
+            setattr(row, part, getattr(after[entity], part))
         session.add(row)
     if changes:
         _log(session, security_log.PERMISSIONS_CHANGED, actor, role=role.name, changes=changes)

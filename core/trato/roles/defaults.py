@@ -19,6 +19,7 @@ from .models import ROLE_ACTIONS, SCOPES, Role, RolePermission
 def grant(session: Session, entity: str, actions: Iterable[str] = ("view",), scope: str = "all") -> int:
     """Give every role other than the administrator `actions` on `entity`, where it has no row for it yet.
 
+    `scope` limits every action (seeing, changing and deleting alike).
     Returns how many roles got the row.
     """
     allowed = set(actions)
@@ -27,7 +28,7 @@ def grant(session: Session, entity: str, actions: Iterable[str] = ("view",), sco
     having = set(session.scalars(select(RolePermission.role_id).where(RolePermission.entity == entity)))
     roles = [r for r in session.scalars(select(Role).where(Role.is_admin.is_(False))) if r.id not in having]
     for role in roles:
-        session.add(RolePermission(role_id=role.id, entity=entity, scope=scope,
+        session.add(RolePermission(role_id=role.id, entity=entity, scope=scope, edit_scope=scope, delete_scope=scope,
                                    **{f"can_{a}": a in allowed for a in ROLE_ACTIONS}))
     session.flush()
     return len(roles)

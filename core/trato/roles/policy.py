@@ -1,16 +1,19 @@
 """The access policy of roles and teams: what `trato.access` asks, answered from the user's role.
 
 Per entity the role's row (or its `*` row) gives the allowed actions and the
-scope: `own` records (owner is the user), `team` (also those owned by users
+scopes: `own` records (owner is the user), `team` (also those owned by users
 whose roles report to the user's, by members of the user's teams, or by one
-of those teams), or `all`. Administrators (`role.is_admin`) may do
-everything. What a user holds (`Grants`) is loaded once and kept by the
+of those teams), or `all`; one scope for what the user sees, and one each,
+as wide or narrower, for what they may change and delete. A record shared
+with the user or one of their teams is added to what they see, and with an
+`edit` share to what they may change (see shared.py). Administrators
+(`role.is_admin`) may do everything. What a user holds (`Grants`) is loaded once and kept by the
 worker until the `roles` counter moves (see tracking.py), and loaded afresh
 on every call outside a request (jobs, the CLI).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -19,10 +22,12 @@ from flask import current_app, has_request_context
 from sqlalchemy import ColumnElement, Select, false, or_, select
 
 from .. import counters, db
-from ..access import ACTIONS, PermissionRefused
+from ..access import ACTIONS, PermissionRefused, outside_scope
 from ..i18n import _, _l
 from ..models import User
-from .models import ANY_ENTITY, ROLE_ACTIONS, Role, RoleFieldRule, RolePermission, Team, TeamMember
+from . import extra_permissions
+from . import shared as sharing
+from .models import ANY_ENTITY, ROLE_ACTIONS, SCOPE_COLUMNS, Role, RoleFieldRule, RolePermission, Team, TeamMember
 
 if TYPE_CHECKING:
     from ..entities import Entity
@@ -36,10 +41,16 @@ NEEDS = {"restore": "delete"}
 
 @dataclass(frozen=True)
 class Rule:
-    """A role's row for one entity: the actions it allows and on which records."""
+    """A role's row for one entity: the actions it allows and on which records (seen, changed, deleted)."""
 
     actions: frozenset[str]
     scope: str
+    edit_scope: str
+    delete_scope: str
+
+    def scope_of(self, action: str) -> str:
+        """The scope that limits `action`: edit, delete and restore have their own, the rest see `scope`."""
+        return str(getattr(self, SCOPE_COLUMNS.get(action, "scope")))
 
 
 class Grants:
@@ -59,7 +70,8 @@ class Grants:
         session = db.session()
         role_id = session.scalar(select(User.role_id).where(User.id == user.id))
         role = session.get(Role, role_id) if role_id is not None else None
-        rules = {row.entity: Rule(frozenset(a for a in ROLE_ACTIONS if row.allows(a)), row.scope)
+        rules = {row.entity: Rule(frozenset(a for a in ROLE_ACTIONS if row.allows(a)), row.scope, row.edit_scope,
+                                  row.delete_scope)
                  for row in session.scalars(select(RolePermission).where(RolePermission.role_id == role_id))}
         fields: dict[str, dict[str, str]] = {}
         for rule in session.scalars(select(RoleFieldRule).where(RoleFieldRule.role_id == role_id)):
@@ -69,6 +81,21 @@ class Grants:
 
     def rule(self, entity: str) -> Rule | None:
         return self.rules.get(entity) or self.rules.get(ANY_ENTITY)
+
+    @cached_property
+    def shared(self) -> dict[str, frozenset[str]]:
+        """The entities with records shared with the user or their teams, with the accesses given."""
+        return sharing.held(db.session(), self.user_id, self.teams)
+
+    @cached_property
+    def _kept(self) -> dict[tuple[str, ...], Any]:
+        return {}
+
+    def keep(self, key: tuple[str, ...], ask: Callable[[], Any]) -> Any:
+        """`ask()`'s answer, asked once while these grants are kept (what the share conditions need to know)."""
+        if key not in self._kept:
+            self._kept[key] = ask()
+        return self._kept[key]
 
     @cached_property
     def people(self) -> frozenset[int]:
@@ -98,7 +125,8 @@ def _below(session: Any, role_id: int | None) -> frozenset[int]:
 
 
 class GrantsCache:
-    """The grants a worker loaded, valid while the `roles` counter has the value they were loaded under.
+    """The grants a worker loaded, valid while the `roles` and `shares` counters have the values they were
+    loaded under.
 
     The counter is read at the start of every request (`TratoState.refresh`),
     before any grants are loaded, so what is kept under a value is at least
@@ -109,10 +137,10 @@ class GrantsCache:
     LIMIT = 10_000  # users kept per worker before it starts afresh
 
     def __init__(self) -> None:
-        self.version: int | None = None
+        self.version: Hashable = None
         self.kept: dict[int, Grants] = {}
 
-    def get(self, version: int | None, user: Any) -> Grants:
+    def get(self, version: Hashable, user: Any) -> Grants:
         if version != self.version or len(self.kept) >= self.LIMIT:
             self.version, self.kept = version, {}
         kept = self.kept  # another thread may start a new dict meanwhile: this one stays consistent
@@ -127,7 +155,7 @@ def grants_of(user: Any) -> Grants:
     if not has_request_context():
         return Grants.load(user)
     state = current_app.extensions["trato"]
-    return state.grants.get(state.seen.get(counters.ROLES), user)
+    return state.grants.get((state.seen.get(counters.ROLES), state.seen.get(sharing.COUNTER)), user)
 
 
 def _team_exists(team_id: int) -> bool:
@@ -154,20 +182,43 @@ def _signed_in(user: Any) -> bool:
 class RolePolicy:
     """Enforces each user's role: actions and scope per entity, field rules, who may own what."""
 
-    def scope(self, query: Select[Any], entity: Entity, user: Any) -> Select[Any]:
+    def scope(self, query: Select[Any], entity: Entity, user: Any, action: str = "view") -> Select[Any]:
+        condition = self.condition(entity, user, action)
+        return query if condition is None else query.where(condition)
+
+    @staticmethod
+    def _limit(user: Any, entity: Entity, action: str) -> bool | tuple[Grants, str]:
+        """True when `user` may `action` every record of `entity`, False when none; else their grants and the
+        scope that limits them (the records shared with them aside)."""
         if user is None:
-            return query
+            return True
         if not _signed_in(user):
-            return query.where(false())
+            return False
         grants = grants_of(user)
         if grants.is_admin:
-            return query
+            return True
         rule = grants.rule(entity.name)
-        if rule is None or "view" not in rule.actions:
-            return query.where(false())
-        if rule.scope == "all":
-            return query
-        return query.where(self._within(entity, grants, rule.scope))
+        if rule is None or "view" not in rule.actions or NEEDS.get(action, action) not in rule.actions:
+            return False
+        scope = rule.scope_of(action)
+        return True if scope == "all" else (grants, scope)
+
+    def condition(self, entity: Entity, user: Any, action: str = "view") -> ColumnElement[bool] | None:
+        limit = self._limit(user, entity, action)
+        if isinstance(limit, bool):
+            return None if limit else false()
+        grants, scope = limit
+        within = self._within(entity, grants, scope)
+        levels = sharing.levels_for(action, grants.shared, entity.name)  # only where something is shared
+        if not levels:
+            return within
+        session, user_id, teams = db.session(), grants.user_id, grants.teams
+        if scope == "own" and grants.keep(("few", entity.name), lambda: sharing.owns_few(session, entity, user_id)):
+            # read by indexes, the user's own records and the shared ones (see shared.py)
+            listed = grants.keep(("listed", entity.name, *levels),
+                                 lambda: sharing.listed(session, entity.name, user_id, teams, levels))
+            return or_(within, entity.table.c.id.in_(listed))
+        return or_(within, sharing.condition(entity, user_id, teams, levels))
 
     @staticmethod
     def _within(entity: Entity, grants: Grants, scope: str) -> ColumnElement[bool]:
@@ -198,9 +249,21 @@ class RolePolicy:
         if rule is None or NEEDS.get(action, action) not in rule.actions:
             raise PermissionRefused(_("Your role does not allow you to %(action)s records of %(entity)s.",
                                       action=ACTION_WORDS[action], entity=entity.plural_text), action, entity.name)
-        if record is not None and not self._covers(grants, rule.scope, record):
-            raise PermissionRefused(_("This record is not among those your role lets you %(action)s.",
-                                      action=ACTION_WORDS[action]), action, entity.name)
+        if record is not None and record["id"] not in self.permitted(user, entity, action, [record]):
+            raise outside_scope(user, entity, action, [record])
+
+    def permitted(self, user: Any, entity: Entity, action: str, records: Sequence[Mapping[str, Any]]
+                  ) -> frozenset[int]:
+        limit = self._limit(user, entity, action)
+        if isinstance(limit, bool):
+            return frozenset(r["id"] for r in records) if limit else frozenset()
+        grants, scope = limit
+        covered = {r["id"] for r in records if self._covers(grants, scope, r)}
+        rest = [r["id"] for r in records if r["id"] not in covered]
+        levels = sharing.levels_for(action, grants.shared, entity.name) if rest else ()
+        if levels:
+            covered |= sharing.shared_ids(db.session(), entity.name, rest, grants.user_id, grants.teams, levels)
+        return frozenset(covered)
 
     @staticmethod
     def _covers(grants: Grants, scope: str, record: Any) -> bool:
@@ -211,6 +274,12 @@ class RolePolicy:
         if scope == "own":
             return owner == grants.user_id
         return owner in grants.people or record.get("team_id") in grants.teams
+
+    def granted(self, user: Any, permission: str) -> bool:
+        if not _signed_in(user):
+            return False
+        grants = grants_of(user)
+        return grants.is_admin or permission in extra_permissions.held(grants)
 
     def field_rules(self, user: Any, entity: Entity) -> Mapping[str, str]:
         if user is None or not _signed_in(user):
@@ -227,9 +296,10 @@ class RolePolicy:
             return errors
         grants = grants_of(user)
         rule = grants.rule(entity.name)
-        if grants.is_admin or (rule is not None and rule.scope == "all"):
+        # Giving a record away is changing it: the edit scope says to whom (a record one could not change after).
+        scope = rule.edit_scope if rule is not None else "own"
+        if grants.is_admin or scope == "all":
             return errors
-        scope = rule.scope if rule is not None else "own"
         if "owner_id" in values:
             owner = values["owner_id"]
             if scope == "own" and owner != grants.user_id:

@@ -19,9 +19,10 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from .. import counters
 from ..models import User
+from .extra_permissions import RoleGrant
 from .models import Role, RoleFieldRule, RolePermission, Team, TeamMember
 
-_WHOLLY = (Role, RolePermission, RoleFieldRule, Team, TeamMember)
+_WHOLLY = (Role, RolePermission, RoleFieldRule, RoleGrant, Team, TeamMember)
 _TABLES = frozenset(model.__tablename__ for model in (*_WHOLLY, User))
 # What of a user their grants depend on: their role, and whether they are still there to own records.
 _USER_ATTRIBUTES = ("role_id", "is_admin", "active")

@@ -18,6 +18,7 @@ from ..i18n import _
 from ..models import utcnow
 from ..records import sort_indexes
 from .ddl import Ddl
+from .lock import begin_schema_change
 
 log = logging.getLogger("trato.schema")
 
@@ -51,10 +52,15 @@ def entity_row(session: Session, name: str) -> EntityRow:
 def schema_change(entity: str) -> Iterator[SchemaChange]:
     """Run a change of `entity`'s schema; commit it with a bump of the `schema` counter, or roll all back.
 
-    After the commit this process rebuilds the entity at once; the others do
-    on their next request, when they see the counter moved.
+    Every schema change goes through here, and here first takes the schema
+    lock (lock.py): the body runs alone, with this process's registry caught
+    up, so what it checks (does the field exist? is the option in use?) is
+    still true when its DDL runs. After the commit this process rebuilds the
+    entity at once; the others do on their next request, when they see the
+    counter moved.
     """
     session = db.session()
+    begin_schema_change(session)
     try:
         yield SchemaChange(session, Ddl(session.connection()))
         session.flush()
@@ -71,17 +77,30 @@ def schema_change(entity: str) -> Iterator[SchemaChange]:
     refresh_search_index(entity)
 
 
+@contextmanager
+def schema_read() -> Iterator[Ddl]:
+    """Read what a schema change would (values a deletion loses), under the schema lock; nothing is written."""
+    session = db.session()
+    begin_schema_change(session)
+    try:
+        yield Ddl(session.connection())
+    finally:
+        session.rollback()
+
+
 def refresh_search_index(entity: str) -> None:
     """Bring the entity's search index, and its title's sort index, in line after the change committed.
 
     A separate transaction: the indexes only speed lists and search up, so a
     failure here is logged and leaves the change itself in place.
     """
-    registry_now = registry()
-    if entity not in registry_now:
-        return
     session = db.session()
     try:
+        begin_schema_change(session)
+        registry_now = registry()
+        if entity not in registry_now:
+            session.rollback()
+            return
         changed = registry_now.get(entity)
         sort_indexes.sync(session.connection(), [changed])
         if search.sync(session.connection(), [changed]):

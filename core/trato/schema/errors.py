@@ -10,3 +10,7 @@ class SchemaError(TratoError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class SchemaBusy(SchemaError):
+    """Other schema changes held the schema lock too long; nothing was changed, and the same request may be retried."""

@@ -1,4 +1,4 @@
-"""Changing a custom field: labels, options, required, position, and the type changes that lose nothing."""
+"""Changing a custom field: labels, options, required, position (its type: type_changes.py)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -16,8 +16,6 @@ from .change import registry, require_admin, schema_change
 from .errors import SchemaError
 from .fields import custom_field, field_row, row_values
 from .inputs import FieldSpec, labels, options
-
-SAFE_CHANGES = {("text", "long_text"), ("integer", "decimal")}
 
 
 def _in_use(change: Any, entity: Entity, field: Field, removed: set[str]) -> int:
@@ -39,28 +37,11 @@ def change_field(entity_name: str, name: str, changes: Mapping[str, Any], *, use
     allowed = {"label", "help", "options", "section", "position", "default", "filterable", "required"}
     if set(changes) - allowed:
         raise SchemaError(_("These cannot be changed here: %(keys)s.", keys=", ".join(sorted(set(changes) - allowed))))
-    entity = registry().get(entity_name)
-    field = custom_field(entity, name)
-    new = field
-    if "label" in changes:
-        new = replace(new, label=labels(changes["label"], "label"))
-    if "help" in changes:
-        new = replace(new, help=labels(changes["help"], "help", required=False))
-    if "section" in changes or "position" in changes:
-        new = replace(new, section=changes.get("section", new.section), position=int(changes.get("position", new.position)))
-    if "options" in changes:
-        spec = FieldSpec(name="x", type=field.type.name, label={"en": "x"}, options=changes["options"])
-        new = replace(new, options=tuple(Option(o["value"], o["label"]) for o in options(spec)))
-    if "default" in changes:
-        try:
-            default = None if changes["default"] is None else field.type.validate(new, changes["default"])
-        except FieldValueError as err:
-            raise SchemaError(_("The default value does not fit: %(why)s", why=err), "default") from None
-        new = replace(new, default=default)
-    new = replace(new, filterable=bool(changes.get("filterable", new.filterable)),
-                  required=bool(changes.get("required", new.required)))
-    table = entity.table
-    with schema_change(entity.name) as change:
+    with schema_change(entity_name) as change:
+        entity = registry().get(entity_name)
+        field = custom_field(entity, name)
+        new = _changed(field, changes)
+        table = entity.table
         removed = set(field.option_values()) - set(new.option_values())
         if removed and (used := _in_use(change, entity, field, removed)):
             raise SchemaError(_("%(count)s records use the options you removed (%(values)s); change them first.",
@@ -76,53 +57,50 @@ def change_field(entity_name: str, name: str, changes: Mapping[str, Any], *, use
         row = field_row(change.session, entity, field)
         for key, value in row_values(entity.name, new).items():
             setattr(row, key, value)
-    return registry().get(entity.name).field(name)
+    return registry().get(entity_name).field(name)
+
+
+def _changed(field: Field, changes: Mapping[str, Any]) -> Field:
+    """`field` with `changes` applied, each checked."""
+    new = field
+    if "label" in changes:
+        new = replace(new, label=labels(changes["label"], "label"))
+    if "help" in changes:
+        new = replace(new, help=labels(changes["help"], "help", required=False))
+    if "section" in changes or "position" in changes:
+        new = replace(new, section=changes.get("section", new.section),
+                      position=int(changes.get("position", new.position)))
+    if "options" in changes:
+        spec = FieldSpec(name="x", type=field.type.name, label={"en": "x"}, options=changes["options"])
+        new = replace(new, options=tuple(Option(o["value"], o["label"]) for o in options(spec)))
+    if "default" in changes:
+        try:
+            default = None if changes["default"] is None else field.type.validate(new, changes["default"])
+        except FieldValueError as err:
+            raise SchemaError(_("The default value does not fit: %(why)s", why=err), "default") from None
+        new = replace(new, default=default)
+    return replace(new, filterable=bool(changes.get("filterable", new.filterable)),
+                   required=bool(changes.get("required", new.required)))
 
 
 def reorder_fields(entity_name: str, names: Sequence[str], *, user: Any = None) -> list[str]:
     """Put the entity's fields (all but the record columns) in this order; built-in ones keep theirs."""
     require_admin(user)
-    entity = registry().get(entity_name)
-    movable = [n for n, f in entity.fields.items() if not f.system]
-    if sorted(names) != sorted(movable):
-        raise SchemaError(_("List each of these fields once: %(names)s.", names=", ".join(movable)), "fields")
-    builtin = [n for n in names if not entity.fields[n].custom]
-    if builtin != [n for n in movable if not entity.fields[n].custom]:
-        raise SchemaError(_("Built-in fields keep their order; move the custom fields around them."), "fields")
-    positions, base, step = {}, 0, 0
-    for n in names:
-        if entity.fields[n].custom:
-            step += 1
-            positions[n] = base + step
-        else:
-            base, step = entity.fields[n].position, 0
-    with schema_change(entity.name) as change:
+    with schema_change(entity_name) as change:
+        entity = registry().get(entity_name)
+        movable = [n for n, f in entity.fields.items() if not f.system]
+        if sorted(names) != sorted(movable):
+            raise SchemaError(_("List each of these fields once: %(names)s.", names=", ".join(movable)), "fields")
+        builtin = [n for n in names if not entity.fields[n].custom]
+        if builtin != [n for n in movable if not entity.fields[n].custom]:
+            raise SchemaError(_("Built-in fields keep their order; move the custom fields around them."), "fields")
+        positions, base, step = {}, 0, 0
+        for n in names:
+            if entity.fields[n].custom:
+                step += 1
+                positions[n] = base + step
+            else:
+                base, step = entity.fields[n].position, 0
         for row in change.session.scalars(select(FieldRow).where(FieldRow.entity == entity.name)):
             row.position = positions[row.name] * (POSITION_STEP if entity.custom else 1)
-    return list(registry().get(entity.name).fields)
-
-
-def change_field_type(entity_name: str, name: str, new_type: str, *, user: Any = None,
-                      settings: Mapping[str, Any] | None = None) -> Field:
-    """Change a custom field's type where no value can be lost: text → long text, integer → decimal."""
-    require_admin(user)
-    entity = registry().get(entity_name)
-    field = custom_field(entity, name)
-    old = field.type.name
-    if (old, new_type) not in SAFE_CHANGES:
-        reason = (_("decimals would lose their digits after the point") if new_type == "integer" else
-                  _("values that do not fit the new type would be lost"))
-        raise SchemaError(_("A %(old)s field cannot become %(new)s: %(reason)s. Allowed: text to long text, "
-                            "integer to decimal.", old=old, new=new_type, reason=reason), "type")
-    scale = int((settings or {}).get("scale", 2))
-    if not 0 <= scale <= 6:
-        raise SchemaError(_("The scale must be between 0 and 6."), "settings")
-    new_settings = {"scale": scale} if new_type == "decimal" else {}
-    with schema_change(entity.name) as change:
-        if new_type == "long_text":
-            change.ddl.long_text(entity.table.name, field.name)
-        else:
-            change.ddl.integer_to_decimal(entity.table.name, field.name, scale)
-        row = field_row(change.session, entity, field)
-        row.type, row.settings = new_type, new_settings
-    return registry().get(entity.name).field(name)
+    return list(registry().get(entity_name).fields)

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import MetaData, Table, func, select
+from sqlalchemy import MetaData, Table, select
 
-from .. import db
 from ..entities import Entity, UnknownField
 from ..entities.builtin import POSITION_STEP
 from ..entities.meta import FieldRow
 from ..fields import Field
 from ..i18n import _
-from .change import entity_row, registry, require_admin, schema_change
+from .change import entity_row, registry, require_admin, schema_change, schema_read
 from .errors import SchemaError
 from .inputs import FieldSpec, build_field
 from .names import check_slug, field_column
@@ -51,12 +50,13 @@ def add_field(entity_name: str, spec: FieldSpec, *, user: Any = None) -> Field:
     default, which fills them in.
     """
     require_admin(user)
-    entity = registry().get(entity_name)
-    column = field_column(check_slug(spec.name, "field"), entity.custom)
-    last = max((f.position for f in entity.fields.values() if not f.system), default=0)
-    made = build_field(spec, column, registry(), last + POSITION_STEP)
-    table = entity.table
-    with schema_change(entity.name) as change:
+    check_slug(spec.name, "field")
+    with schema_change(entity_name) as change:
+        entity = registry().get(entity_name)
+        column = field_column(spec.name, entity.custom)
+        last = max((f.position for f in entity.fields.values() if not f.system), default=0)
+        made = build_field(spec, column, registry(), last + POSITION_STEP)
+        table = entity.table
         taken = set(table.c.keys()) | change.ddl.existing_columns(table.name)
         if taken & set(made.column_names):
             raise SchemaError(_("%(entity)s already has a field or column called %(name)r.", entity=entity.text,
@@ -71,25 +71,33 @@ def add_field(entity_name: str, spec: FieldSpec, *, user: Any = None) -> Field:
         if made.default is not None:
             change.ddl.fill(columns_of(entity, made), made.type.write(made, made.default))
         change.ddl.index(table.name, made)
-        entity_row(change.session, entity.name)
+        made.type.added(made, entity.name, table.name, change.session)  # an auto number's series, say
+        row = entity_row(change.session, entity.name)
+        if entity.custom and made.type.searchable and not entity.title_field:
+            # the first text field names the records (no more "#2") and global search looks in it
+            row.title_field = row.title_field or made.name
+            row.search_fields = row.search_fields or [made.name]
         change.session.add(FieldRow(**row_values(entity.name, made)))
     return registry().get(entity.name).field(column)
 
 
 def count_values(entity_name: str, name: str) -> int:
-    """How many records (in the recycle bin too) have a value in the field: what deleting it loses."""
-    entity = registry().get(entity_name)
-    column = entity.table.c[custom_field(entity, name).name]
-    return int(db.session().scalar(select(func.count()).select_from(entity.table).where(column.is_not(None))) or 0)
+    """How many records (in the recycle bin too) have a value in the field: what deleting it loses.
+
+    Counted under the schema lock, so that the field cannot be dropped under the count.
+    """
+    with schema_read() as ddl:
+        entity = registry().get(entity_name)
+        return ddl.count(entity.table, entity.table.c[custom_field(entity, name).name].is_not(None))
 
 
 def delete_field(entity_name: str, name: str, *, user: Any = None) -> int:
     """Drop a custom field and its columns; returns how many values were lost (see `count_values`)."""
     require_admin(user)
-    entity = registry().get(entity_name)
-    field = custom_field(entity, name)
-    table = entity.table
-    with schema_change(entity.name) as change:
+    with schema_change(entity_name) as change:
+        entity = registry().get(entity_name)
+        field = custom_field(entity, name)
+        table = entity.table
         lost = change.ddl.count(table, table.c[field.name].is_not(None))
         change.ddl.drop_columns(table.name, field)
         row = entity_row(change.session, entity.name)

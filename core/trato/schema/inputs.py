@@ -5,9 +5,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from babel import Locale
+
 from ..entities import EntityRegistry, UnknownEntity
 from ..fields import Field, FieldValueError, Option, UnknownFieldType
-from ..fields.money import currencies
+from ..fields.definition import install_language, language
+from ..fields.money import current_currencies
 from ..i18n import _
 from .errors import SchemaError
 from .names import check_option, check_slug
@@ -17,8 +20,10 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "text": {"length": lambda v: isinstance(v, int) and 1 <= v <= 10_000},
     "decimal": {"scale": lambda v: isinstance(v, int) and 0 <= v <= 6},
     "percent": {"scale": lambda v: isinstance(v, int) and 0 <= v <= 6},
-    "money": {"scale": lambda v: isinstance(v, int) and 0 <= v <= 6, "currency": lambda v: v in currencies()},
+    "money": {"scale": lambda v: isinstance(v, int) and 0 <= v <= 6, "currency": lambda v: v in current_currencies()},
     "relation": {"target": lambda v: isinstance(v, str)},
+    "autonumber": {"pattern": lambda v: isinstance(v, str)},  # checked by trato.numbering when the field is added
+    "record_link": {"entities": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)},
 }
 CHOICES = ("select", "multi_select")
 
@@ -54,18 +59,22 @@ class EntitySpec:
     title_field: str | None = None
     search_fields: Sequence[str] = ()
     list_columns: Sequence[str] = ()
+    title_pattern: str | None = None  # "{plate} — {model}": names records instead of the title field alone
+    parent: str | None = None  # the entity whose lines these records are (docs/lines.md)
 
 
 def labels(value: object, what: str, required: bool = True) -> dict[str, str] | None:
-    """Per-language texts, English required: {"en": "City", "es": "Ciudad"}."""
+    """Per-language texts, the install's language required: {"en": "City", "es": "Ciudad"}."""
     if value is None and not required:
         return None
     if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
         raise SchemaError(_("Give the %(what)s as text per language, such as {\"en\": ..., \"es\": ...}.",
                             what=what), what)
     texts = {lang: text.strip() for lang, text in value.items() if lang in ("en", "es") and text.strip()}
-    if "en" not in texts:
-        raise SchemaError(_("The %(what)s needs an English text.", what=what), what)
+    needed = install_language()
+    if needed not in texts:
+        raise SchemaError(_("The %(what)s needs a text in %(language)s.", what=what,
+                            language=Locale.parse(needed).get_display_name(language())), what)
     return texts
 
 
@@ -120,3 +129,26 @@ def build_field(spec: FieldSpec, column: str, registry: EntityRegistry, position
             raise SchemaError(_("The default value does not fit: %(why)s", why=err), "default") from None
         made = replace(made, default=default)
     return made
+
+
+def checked_rule(rule: object, fields: Mapping[str, Field]) -> dict[str, Any] | None:
+    """A custom entity's lock rule, `{"field": "status", "values": ["signed"]}`, checked; None removes it.
+
+    The field must be a select (values among its options) or a yes/no field.
+    """
+    from ..entities.lock_rules import lockable_fields  # entities build on fields; this is only for the check
+
+    if rule is None or rule == {}:
+        return None
+    names = {f.name: f for f in lockable_fields(fields)}
+    if not isinstance(rule, Mapping) or set(rule) != {"field", "values"} or rule["field"] not in names:
+        raise SchemaError(_("A lock rule names a select or yes/no field of this entity and the values that lock "
+                            "a record."), "lock_rule")
+    field = names[str(rule["field"])]
+    values = rule["values"]
+    allowed = [True, False] if field.type.widget == "checkbox" else field.option_values()
+    if not isinstance(values, list) or not values or any(v not in allowed or isinstance(v, bool) != (
+            field.type.widget == "checkbox") for v in values):
+        raise SchemaError(_("Choose one or more values of %(field)s that lock a record.", field=field.text),
+                          "lock_rule")
+    return {"field": field.name, "values": list(dict.fromkeys(values))}

@@ -5,7 +5,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, table, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column, or_, select, table, text
 
 from .. import db
 from ..entities import Entity
@@ -25,11 +25,63 @@ def _fts_query(words: Sequence[str]) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
-def condition(entity: Entity, fields: Sequence[Field], words: Sequence[str]) -> ColumnElement[bool]:
+def _folded_match(column: Any, word: str) -> ColumnElement[bool]:
+    """The folded column holds `word`: anywhere from three characters on; a shorter word at the start of a
+    word ("zu" finds "Zurich"), as a regular expression pg_trgm's index serves, where `LIKE '%zu%'` gives
+    it no trigram to look up and reads every row (3 s at 200,000 accounts for a rare pair of letters)."""
+    folded = func.public.trato_fold(column)
+    if len(word) >= 3:
+        return folded.contains(word, autoescape=True)
+    return folded.regexp_match("(^| )" + "".join(ch if ch.isalnum() else "\\" + ch for ch in word))
+
+
+# What people put between the digits of a phone number; a word of these and at least six digits is a number.
+PHONE_PUNCTUATION = "+()-./ "
+MIN_PHONE_DIGITS = 6
+
+
+def phone_digits(word: str) -> str | None:
+    """The digits of a word typed as a phone number ("+34976200101", "976-200-101"), or None."""
+    if any(not ch.isdigit() and ch not in PHONE_PUNCTUATION for ch in word):
+        return None
+    digits = "".join(ch for ch in word if ch.isdigit())
+    return digits if len(digits) >= MIN_PHONE_DIGITS else None
+
+
+def _digits(column: Any) -> Any:
+    """The column's digits alone, as SQL: "+34 976 200 101" → "34976200101"."""
+    for ch in PHONE_PUNCTUATION:
+        column = func.replace(column, ch, "")
+    return column
+
+
+def condition(entity: Entity, fields: Sequence[Field], words: Sequence[str],
+              phones: Sequence[Field] = ()) -> ColumnElement[bool]:
+    """Records where every word is found in one of `fields`; a word that is a phone number may instead be in
+    one of `phones`, compared digit by digit, so that "976200101" finds "+34 976 200 101".
+
+    The phone comparison reads the phone columns of every record the other
+    conditions leave (no index holds the digits alone); it runs only for a
+    word of six digits or more.
+    """
+    numbers = {word: digits for word in words if phones and (digits := phone_digits(word))}
+    if not numbers:
+        return _text(entity, fields, words)
+    others = [word for word in words if word not in numbers]
+    parts = [_text(entity, fields, others)] if others else []
+    for word, digits in numbers.items():
+        in_phone = or_(*(_digits(f.type.expression(f, entity.table)).contains(digits, autoescape=True)
+                         for f in phones))
+        parts.append(or_(in_phone, _text(entity, fields, [word])))
+    return and_(*parts)
+
+
+def _text(entity: Entity, fields: Sequence[Field], words: Sequence[str]) -> ColumnElement[bool]:
     """Records where every word is found in one of `fields`.
 
     SQLite's FTS5 index matches word prefixes; PostgreSQL's trigram indexes
-    match anywhere in the text; both ignore case and accents. The index is
+    match anywhere in the text (a word of one or two characters, at the start
+    of a word); both ignore case and accents. The index is
     used only when it covers exactly these fields: a role that hides one of
     them gets the unindexed path, so that a match never tells what a hidden
     field holds.
@@ -39,10 +91,9 @@ def condition(entity: Entity, fields: Sequence[Field], words: Sequence[str]) -> 
     if exact and conn.dialect.name == "sqlite" and (query := _fts_query(words)) is not None:
         fts = quote_name(fts_table(entity))
         matching: Any = select(literal_column("rowid")).select_from(table(fts_table(entity))) \
-            .where(text(f"{fts} MATCH :fts_query").bindparams(fts_query=query))
+            .where(text(f"{fts} MATCH :fts_query").bindparams(bindparam("fts_query", query, unique=True)))
         return entity.table.c.id.in_(matching)
     columns = [f.type.expression(f, entity.table) for f in fields]
     if exact and conn.dialect.name == "postgresql":
-        return and_(*(or_(*(func.public.trato_fold(c).contains(fold(word), autoescape=True) for c in columns))
-                      for word in words))
+        return and_(*(or_(*(_folded_match(c, fold(word)) for c in columns)) for word in words))
     return and_(*(or_(*(c.icontains(word, autoescape=True) for c in columns)) for word in words))

@@ -1,7 +1,8 @@
 """Cell text into what the record service takes, and field values into cell text.
 
 Reading is a little more lenient than the field types' own `from_text`, as
-spreadsheets in Spain write: dates as DD/MM/YYYY, decimals with a comma.
+spreadsheets in Spain write: dates as DD/MM/YYYY, and numbers as forms read
+them (`FieldType.from_typed`: "1.234,56" or "1234.56").
 Writing uses each type's `format`, except relations (the related record's
 title) and users (their email), which a person can read and an import finds
 again. Text a spreadsheet would run as a formula gets a leading apostrophe.
@@ -54,15 +55,6 @@ def _day_first(field: Field, text: str) -> str:
     raise FieldValueError(_("Enter a date as YYYY-MM-DD or DD/MM/YYYY."))
 
 
-def _decimal_comma(text: str) -> str:
-    """12,5 and 1.234,56 as Spanish spreadsheets write them, in the dot form the types read."""
-    if "," not in text:
-        return text
-    if "." in text and text.rfind(",") < text.rfind("."):
-        return text
-    return text.replace(".", "").replace(",", ".")
-
-
 def is_reference(field: Field) -> bool:
     """Relations and users: the cell names a record or a person, found by `lookup`."""
     return isinstance(field.type, RelationType)
@@ -75,20 +67,16 @@ def cell_reader(field: Field) -> Callable[[str], Any]:
     reader raises FieldValueError when the text cannot mean a value of the
     field. The type's questions are answered once, not per cell.
     """
-    def decimal(text: str) -> Any:
-        return field.type.from_text(field, _decimal_comma(text))
-
     convert: Callable[[str], Any] | None
+    kind = type(field.type)
     if is_reference(field):
         convert = None
     elif isinstance(field.type, DateType):
         convert = partial(_day_first, field)
-    elif isinstance(field.type, DecimalType):
-        convert = decimal
-    elif type(field.type).from_text is FieldType.from_text:
+    elif kind.from_text is FieldType.from_text and kind.typed_text is FieldType.typed_text:
         convert = None  # the text is the value
     else:
-        convert = partial(field.type.from_text, field)
+        convert = partial(field.type.from_typed, field)  # numbers as a person types them, as forms read them
 
     def read(text: str) -> Any:
         text = unescape(text.strip())

@@ -17,9 +17,9 @@ from .. import db
 from ..cli.common import refreshed_state
 from ..errors import TratoError
 from ..users import find_by_email
-from . import export, imports, undo
+from . import duplicates, export, imports, undo
 from .models import MODES, Import
-from .reading import open_csv
+from .reading import CHOICES, REPLACE, SKIP, WINDOWS_1252, EncodingUndecided, Undecodable, open_csv
 
 SHOWN_ERRORS = 20
 
@@ -57,10 +57,30 @@ def _show_errors(imp: Import) -> None:
             click.echo(row[-1], err=True)
 
 
+def _undecided(found: Undecodable) -> str:
+    """What is not UTF-8, row and column, how those cells read each way, and the --encoding to choose."""
+    lines = [str(bad) for bad in found.first[:SHOWN_ERRORS]]
+    lines += [f"Row {cell.row}, column “{cell.column}” reads “{cell.replaced}” with them replaced, "
+              f"“{cell.windows_1252}” as Windows-1252." for cell in found.cells[:SHOWN_ERRORS]]
+    if found.bad_bytes > len(found.first):
+        lines.append(f"... {found.bad_bytes} bytes in {found.bad_rows} row(s) in all.")
+    if found.mostly_utf8:
+        lines.append(f"The file is UTF-8 except for these bytes. Choose how to read it: --encoding {REPLACE} "
+                     f"(import those rows with the bytes replaced by �), --encoding {SKIP} (leave those rows out; "
+                     f"they are reported as failed) or --encoding {WINDOWS_1252} (read the whole file as "
+                     f"Windows-1252).")
+    else:
+        lines.append(f"The file is not UTF-8. If the text above reads right as Windows-1252, import it again with "
+                     f"--encoding {WINDOWS_1252}.")
+    return "\n".join(lines)
+
+
 def _summary(imp: Import) -> str:
     what = "Dry run of import" if imp.dry_run else "Import"
-    return (f"{what} {imp.id} ({imp.status}): {imp.created} created, {imp.updated} updated, {imp.failed} failed, "
-            f"{imp.rows_done} of {imp.total} rows read.")
+    skipped = (f", {imp.skipped} skipped as duplicates of existing records"
+               if imp.on_match == duplicates.SKIP else "")
+    return (f"{what} {imp.id} ({imp.status}): {imp.created} created, {imp.updated} updated, {imp.failed} failed"
+            f"{skipped}, {imp.rows_done} of {imp.total} rows read.")
 
 
 def _finish(imp: Import) -> None:
@@ -68,7 +88,7 @@ def _finish(imp: Import) -> None:
     click.echo(_summary(imp))
     if imp.error_path:
         click.echo(f"Rows that failed, with the reason: {imp.error_path}")
-    if imp.total and not imp.created and not imp.updated:
+    if imp.total and not imp.created and not imp.updated and not imp.skipped:
         sys.exit(1)
 
 
@@ -79,15 +99,26 @@ def _finish(imp: Import) -> None:
 @click.option("--key", default=None, help="The field that finds the records to update (update and upsert).")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
               help="Fill FIELD from COLUMN (FIELD empty: leave the column out). Repeat for more columns.")
+@click.option("--on-match", type=click.Choice(duplicates.ON_MATCH), default=duplicates.CREATE, show_default=True,
+              help="What a row to create does when it looks like an existing record (as the duplicate warning "
+                   "finds them): create it anyway, skip it, or update that record.")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, writing nothing.")
+@click.option("--encoding", type=click.Choice(CHOICES), default=None,
+              help="How to read a file that is not UTF-8 throughout: replace its bad bytes with �, skip the rows "
+                   "holding them, or read the whole file as windows-1252 or latin-1. Without it such a file is "
+                   "refused, naming where the bytes are.")
 @click.option("--as", "as_email", default=None, metavar="EMAIL", help="Import as this user (default: the system).")
 @with_appcontext
-def import_command(entity: str, file: Path, mode: str, key: str | None, maps: tuple[str, ...], dry_run: bool,
-                   as_email: str | None) -> None:
+def import_command(entity: str, file: Path, mode: str, key: str | None, maps: tuple[str, ...], on_match: str,
+                   dry_run: bool, encoding: str | None, as_email: str | None) -> None:
     refreshed_state()
-    imp = imports.start(file, file.name, entity, user=_user(as_email), mode=mode, key=key,
-                        overrides=dict(_pairs(maps, "--map")), dry_run=dry_run)
-    _finish(imports.run(imp.id))
+    try:
+        imp = imports.start(file, file.name, entity, user=_user(as_email), mode=mode, key=key,
+                            overrides=dict(_pairs(maps, "--map")), dry_run=dry_run, encoding=encoding,
+                            on_match=on_match)
+    except EncodingUndecided as exc:
+        raise click.ClickException(_undecided(exc.found)) from None
+    _finish(imports.run_here(imp.id))
 
 
 @click.command("resume-import", help="Go on with an import that stopped (its worker died) from the row it reached.")
@@ -95,7 +126,7 @@ def import_command(entity: str, file: Path, mode: str, key: str | None, maps: tu
 @with_appcontext
 def resume_command(import_id: int) -> None:
     refreshed_state()
-    _finish(imports.run(import_id))
+    _finish(imports.run_here(import_id))
 
 
 @click.command("export", help="Write the records of ENTITY as CSV (UTF-8 with BOM) to standard output or a file.")

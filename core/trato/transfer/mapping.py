@@ -11,12 +11,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import force_locale
 from .. import access, db
 from ..entities import Entity
 from ..entities.record import WRITABLE_SYSTEM_FIELDS
 from ..fields import Field, FileType
-from ..i18n import LANGUAGES, _
+from ..fields.definition import every_language
+from ..i18n import _
 from .errors import TransferError
 from .models import ImportMapping
 
@@ -34,14 +34,8 @@ def normalise(text: str) -> str:
 
 def spellings(field: Field) -> set[str]:
     """The normalised texts that name `field`: its name, and its label in every language."""
-    names = {normalise(field.name), normalise(field.name.removeprefix("cf_"))}
-    if isinstance(field.label, Mapping):
-        names |= {normalise(text) for text in field.label.values()}
-    else:
-        for language in LANGUAGES:
-            with force_locale(language):
-                names.add(normalise(str(field.label)))
-    return names
+    return ({normalise(field.name), normalise(field.name.removeprefix("cf_"))}
+            | {normalise(text) for text in every_language(field.label)})
 
 
 def importable(entity: Entity, user: Any, mode: str) -> dict[str, Field]:
@@ -53,7 +47,7 @@ def importable(entity: Entity, user: Any, mode: str) -> dict[str, Field]:
     rules = access.field_rules(user, entity)
     return {name: f for name, f in entity.fields.items()
             if (not f.system or name in WRITABLE_SYSTEM_FIELDS or (name == "id" and mode != "create"))
-            and not isinstance(f.type, FileType) and name not in rules}
+            and not f.system_set and not isinstance(f.type, FileType) and name not in rules}
 
 
 def find_field(entity: Entity, text: str) -> Field:

@@ -33,6 +33,8 @@ class Import(Base):
     key: Mapped[str | None] = mapped_column(String(64))  # the field that finds records to update
     mapping: Mapped[Any] = mapped_column(JSON)  # {column header: field name}
     dry_run: Mapped[bool] = mapped_column(default=False)
+    # How to read a file that is not UTF-8 throughout, as the person chose (reading.CHOICES); None: it is.
+    encoding: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(8), default="queued")  # one of STATUSES
     message: Mapped[str] = mapped_column(String(2000), default="")
     total: Mapped[int] = mapped_column(Integer, default=0)
@@ -40,6 +42,9 @@ class Import(Base):
     created: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # What a row to create does when it looks like an existing record (duplicates.ON_MATCH), and how many skipped.
+    on_match: Mapped[str] = mapped_column(String(8), default="create", server_default="create")
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error_path: Mapped[str | None] = mapped_column(String(1024))
     job_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,9 +13,10 @@ from ..fields import Field, FieldValueError
 from ..fields.base import first_message
 from ..i18n import _
 from ..records import RecordData
-from . import lookup
+from . import duplicates, lookup
 from .cells import cell_reader, is_reference
 from .errors import RowError
+from .reading import Undecoded
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     record: RecordData | None = None  # the record it updates, if any
+    duplicate: RecordData | None = None  # the existing record it looks like, when it is skipped for that
 
     @property
     def ok(self) -> bool:
@@ -46,6 +48,7 @@ class Reader:
     user: Any
     mode: str
     key: str | None
+    on_match: str = duplicates.CREATE  # what a row to create does when it looks like an existing record
 
     @property
     def columns(self) -> dict[str, str]:
@@ -69,6 +72,13 @@ class Reader:
         rows = []
         for number, cells in batch:
             row = Row(number, cells)
+            if isinstance(cells, Undecoded):  # the person chose to leave such rows out
+                for position in cells.columns:
+                    row.fail(self.header[position] if position < len(self.header) else "",
+                             _("The cell holds bytes that are not UTF-8 (shown as �): the row is left out, as "
+                               "chosen."))
+                rows.append(row)
+                continue
             values = row.values
             for position, column, name, read in readers:
                 try:
@@ -81,7 +91,28 @@ class Reader:
                 self._resolve(rows, self.entity.fields[name], column)
         if self.mode != "create":
             self._find_records(rows)
+        if self.on_match != duplicates.CREATE:
+            self._match(rows)
         return rows
+
+    def _match(self, rows: list[Row]) -> None:
+        """Rows that would be created and look like an existing record: skipped, or updating it (`on_match`)."""
+        find = duplicates.finder(self.entity.name)
+        if find is None:
+            return
+        taken = {row.record.id: row.number for row in rows if row.ok and row.record is not None}
+        for row in rows:
+            if not row.ok or row.record is not None:
+                continue
+            closest, same = duplicates.closest(find, self.entity.name, row.values, self.user)
+            if self.on_match == duplicates.SKIP:
+                row.duplicate = closest
+            elif same is not None:
+                if same.id in taken:
+                    row.fail("", _("Row %(row)s already updates this record.", row=taken[same.id]))
+                    continue
+                row.record = same
+                taken[same.id] = row.number
 
     def _resolve(self, rows: list[Row], field_: Field, column: str) -> None:
         texts = {row.values[field_.name] for row in rows if row.ok and row.values.get(field_.name) is not None}

@@ -35,6 +35,8 @@ def _refused(reader: Reader, rows: Sequence[Row], err: Exception, key_of: Callab
         named = {err.id: str(err)}
     elif isinstance(err, RecordNotFound):
         named = {key: str(err) for key in err.ids if key in by_key}
+    elif isinstance(err, PermissionRefused):  # records seen but not to be changed
+        named = {key: str(err) for key in err.ids if key in by_key}
     for key, messages in named.items():
         reader.fail_fields(by_key[key], messages)
     return bool(named)

@@ -35,11 +35,17 @@ class Row(NamedTuple):
 
 
 class Cells:
-    """Makes the cells of a batch of records; the first column (when `linked`) links to the record's page."""
+    """Makes the cells of a batch of records; the first column (when `linked`) links to the record's page.
 
-    def __init__(self, entity: Entity, presenter: Presenter, editable: Collection[str], linked: bool = True) -> None:
+    Cells of the `editable` fields get an edit button, on the records whose
+    ids are in `changeable` (all of them when it is None).
+    """
+
+    def __init__(self, entity: Entity, presenter: Presenter, editable: Collection[str], linked: bool = True,
+                 changeable: Collection[int] | None = None) -> None:
         self.entity = entity
         self.presenter = presenter
+        self.changeable = changeable
         self.detail = id_url("records.detail", entity=entity.name)
         self.first = presenter.fields[0].name if linked and presenter.fields else None
         self.edit = {f.name: id_url("records.edit_cell", entity=entity.name, field=f.name,
@@ -58,7 +64,7 @@ class Cells:
 
     def cell(self, record: RecordData, shown: Shown, name: str) -> Cell:
         """`shown` of `record` (named `name`) as a cell."""
-        edit = self.edit.get(shown.name)
+        edit = self.edit.get(shown.name) if self.changeable is None or record.id in self.changeable else None
         label = self.edit_label % {"field": shown.label, "name": name} if edit else ""
         if shown.name == self.first:
             return Cell(shown, shown.text or f"#{record.id}", self.detail(record.id),

@@ -21,6 +21,7 @@ from .cells import Cells
 from .inputs import Input, form_errors, form_fields, inputs, signed_in, submitted
 from .pages import _entity, _record, bp
 from .present import Presenter
+from .versions import MissingVersion, posted_version
 
 # The widgets a cell can turn into; others (files, long lists, plugins' own) are edited in the form.
 INLINE_WIDGETS = frozenset({"text", "textarea", "email", "tel", "url", "number", "decimal", "percent", "money",
@@ -65,6 +66,10 @@ def edit_cell(entity: str, record_id: int, field: str) -> Any:
     record = _record(e, record_id)
     if request.args.get("show"):
         return _cell(e, record, f)
+    try:
+        access.check(signed_in(), e, "edit", record)  # seen but not to be changed: no input
+    except access.PermissionRefused as exc:
+        abort(403, str(exc))
     return _form(e, record, f, _input(e, record, f), record.version)
 
 
@@ -75,8 +80,11 @@ def save_cell(entity: str, record_id: int, field: str) -> Any:
     f = _field(e, field)
     record = _record(e, record_id)
     user = signed_in()
-    version = request.form.get("version", type=int) or record.version
     values, texts, errors = submitted(e, request.form, user)
+    try:
+        version = posted_version(e, record_id)
+    except MissingVersion as exc:  # the input again, now with the version it was shown with
+        return _form(e, record, f, _input(e, record, f, texts), record.version, str(exc), 409)
     if errors.get(f.name):
         return _form(e, record, f, _input(e, record, f, texts, errors), version, status=422)
     try:

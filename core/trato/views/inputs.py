@@ -12,21 +12,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from babel.numbers import list_currencies
+from flask import url_for
 from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .. import access, db, records
+from ..companies.field import choices as company_choices
+from ..currencies import current_codes
 from ..entities import Entity, UnknownEntity
 from ..entities.record import WRITABLE_SYSTEM_FIELDS
-from ..fields import Field, FieldValueError, Money, localize
+from ..fields import Field, FieldValueError, Money, error_sentences, localize
+from ..fields.money import company_currency
 from ..i18n import _
 from ..models import User
 from ..roles.models import Team
 
-CHOICES_LIMIT = 200
 # Widgets that are not typed into a form: files come in as attachments.
 NOT_IN_FORMS = frozenset({"file"})
 
@@ -48,13 +50,17 @@ class Input:
     section: str | None = None
     readonly: bool = False
     new_label: str = ""  # "New account": the user may add a record to a relation's choices from the form
+    lookup: str = ""  # where a relation or user field's picker asks for matches (views/pickers.py)
+    refresh: str = ""  # where to ask for the input that follows this one (`refreshes`) when it changes
+    refreshes: str = ""
 
 
 def form_fields(entity: Entity, user: Any) -> list[tuple[Field, bool]]:
     """The fields the user fills in, each with whether their role makes it read-only."""
     rules = access.field_rules(user, entity)
     chosen = [f for f in entity.fields.values()
-              if (not f.system or f.name in WRITABLE_SYSTEM_FIELDS) and f.type.widget not in NOT_IN_FORMS]
+              if (not f.system or (f.name in WRITABLE_SYSTEM_FIELDS and not entity.parent)) and not f.system_set
+              and f.type.widget not in NOT_IN_FORMS]
     chosen.sort(key=lambda f: (f.system, f.position))
     return [(f, rules.get(f.name) == "readonly") for f in chosen if rules.get(f.name) != "hidden"]
 
@@ -75,26 +81,43 @@ def _target(f: Field) -> Entity | None:
 
 
 def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
-    """What a relation or user field offers: the first records by title, and the current one."""
-    if f.type.widget == "user":
-        rows = db.session().execute(select(User.id, User.name).where(User.active.is_(True))
-                                    .order_by(User.name).limit(CHOICES_LIMIT)).all()
-        return [(str(i), name) for i, name in rows]
+    """What a relation or user field's picker starts with: its current value alone, named; the picker asks
+    for the rest as the user types (views/pickers.py). Teams are few, so a team field offers them all."""
     if f.type.widget == "team":
         return [(str(i), name) for i, name in db.session().execute(select(Team.id, Team.name).order_by(Team.name))]
+    if f.type.widget == "company":
+        return company_choices()
+    if not current:
+        return []
+    if f.type.widget == "record_link":  # the linked record, named as the user may see it
+        from ..records.links import title_text, titles
+
+        return [(str(current), title_text(titles([current], user).get(current)))]
+    if f.type.widget == "user":
+        return [(str(current), name) for name in db.session().scalars(select(User.name).where(User.id == current))]
     target = _target(f)
     if target is None:
         return []
     try:
-        query = records.query(target, user=user)
+        found = records.query(target, user=user).where({"id": current}).page(limit=1).items
     except access.PermissionRefused:
         return []
-    if target.title_field:
-        query = query.order_by(target.title_field)
-    found = query.page(limit=CHOICES_LIMIT).items
-    if current and all(r.id != current for r in found):
-        found += query.where({"id": current}).page(limit=1).items
-    return [(str(r.id), target.title_of(r)) for r in found]
+    from .pickers import shown_title  # pickers reads the signed-in user from here
+
+    hidden = access.hidden_fields(user, target)
+    return [(str(r.id), shown_title(target, r, hidden)) for r in found]
+
+
+def _lookup(f: Field) -> str:
+    """The URL a relation or user field's picker asks for matches as the user types; "" for other fields."""
+    if f.type.widget == "user":
+        return url_for("records.users_lookup")
+    if f.type.widget == "record_link":
+        from .link_picker import lookup_url
+
+        return lookup_url(f)
+    target = _target(f) if f.type.widget == "relation" else None
+    return url_for("records.lookup", entity=target.name) if target is not None else ""
 
 
 def _new_label(f: Field, user: Any, readonly: bool) -> str:
@@ -109,19 +132,19 @@ def as_text(f: Field, value: Any) -> str:
     """A stored value as the text its input shows."""
     if value is None:
         return ""
-    if isinstance(value, Money):
-        return str(value.amount)
     if isinstance(value, datetime):  # to the second, so that a save that leaves it alone keeps it
         return value.astimezone(get_timezone()).replace(tzinfo=None).isoformat(timespec="seconds")
-    return f.type.format(f, value)
+    return f.type.input_text(f, value)  # numbers in the user's locale, as `submitted` reads them
 
 
 def inputs(entity: Entity, values: Mapping[str, Any], errors: Mapping[str, Sequence[str]], user: Any,
            texts: Mapping[str, str] | None = None, only: Collection[str] | None = None) -> list[Input]:
     """The form's inputs showing `values` (a record's), or `texts` as submitted when a save was refused;
     `only` those fields when given (a small form, or one select put back into a form)."""
-    return [_input(f, readonly, values, errors, user, texts) for f, readonly in form_fields(entity, user)
-            if only is None or f.name in only]
+    from .dependent import linked  # it builds on this module
+
+    return linked(entity, [_input(f, readonly, values, errors, user, texts) for f, readonly
+                           in form_fields(entity, user) if only is None or f.name in only])
 
 
 def _input(f: Field, readonly: bool, values: Mapping[str, Any], errors: Mapping[str, Sequence[str]], user: Any,
@@ -133,17 +156,23 @@ def _input(f: Field, readonly: bool, values: Mapping[str, Any], errors: Mapping[
     if widget == "multiselect":
         chosen = (texts.get(f.name, "").split("\n") if texts is not None else [str(v) for v in value or ()])
     options: Sequence[tuple[str, str]] = [(o.value, o.text) for o in f.options]
-    if widget in ("relation", "user", "team"):
+    from .dependent import choices, within
+
+    parent = within(f)
+    if parent:  # a stage follows the pipeline: the parent's stages, in a plain select
+        options = choices(f, user, texts.get(parent) if texts is not None else values.get(parent))
+    elif widget in ("relation", "user", "team", "company", "record_link"):
         options = _choices(f, user, value)
     currency = ""
     if widget == "money":
         currency = (texts or {}).get(f"{f.name}_currency", "") if texts is not None else (
-            value.currency if isinstance(value, Money) else f.settings.get("currency", "")) or ""
+            value.currency if isinstance(value, Money) else f.settings.get("currency") or company_currency()) or ""
     return Input(
         name=f.name, label=localize(f.label), widget=widget,
         required=f.required and widget != "checkbox", help=localize(f.help), value=text, values=chosen,
         currency=currency, options=options, errors=[str(m) for m in errors.get(f.name, [])],
         section=f.section, readonly=readonly, new_label=_new_label(f, user, readonly),
+        lookup="" if parent else _lookup(f),
     )
 
 
@@ -156,7 +185,8 @@ def sections(items: Sequence[Input]) -> list[tuple[str, list[Input]]]:
 
 
 def currencies() -> list[str]:
-    return sorted(list_currencies())
+    """The codes a money input offers: ISO 4217's current ones, not the 300 Babel knows, the company's first."""
+    return current_codes()
 
 
 def submitted(entity: Entity, form: MultiDict[str, str], user: Any
@@ -187,15 +217,14 @@ def submitted(entity: Entity, form: MultiDict[str, str], user: Any
         if widget == "money":
             currency = form.get(f"{f.name}_currency", "").strip().upper()
             texts[f"{f.name}_currency"] = currency
-            values[f.name] = {"amount": text, "currency": currency or None} if text else None
-            continue
+            text = f"{text} {currency}" if text and currency else text
         if not text:
             values[f.name] = [] if widget == "tags" else None
             continue
         if widget == "datetime":
             text = _local_to_utc(text)
         try:
-            values[f.name] = f.type.from_text(f, text)
+            values[f.name] = f.type.from_typed(f, text)
         except FieldValueError as exc:
             errors[f.name] = [str(exc)]
     return values, texts, errors
@@ -214,9 +243,9 @@ def _local_to_utc(text: str) -> str:
 
 
 def form_errors(errors: Mapping[str, Any]) -> dict[str, list[str]]:
-    """`ValidationFailed.errors` as a list of messages per field."""
-    return {name: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
-            for name, messages in errors.items()}
+    """`ValidationFailed.errors` as sentences per field; a money field's nested `amount`/`currency` messages
+    (or a list's per item) are all its own, never shown as a dict."""
+    return {str(name): error_sentences(messages) for name, messages in errors.items()}
 
 
 def signed_in() -> Any:

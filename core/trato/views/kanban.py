@@ -3,10 +3,13 @@ cards with the title and chosen fields, money totals per column, and cards dragg
 
     /r/trade_deal/kanban?by=stage&sum=amount&cards=account_id,closes_on&amount__gte=1000
 
-A drop is saved through the record service with the card's version, so a
-save the service refuses (validation, a plugin's before_save, someone else's
-newer version, the user's role) changes nothing; the browser then puts the
-card back and shows the message (static/js/kanban.js).
+A card is draggable only when the user may change its record (their role's
+scope for "edit", a share, not blocked): the server marks each one, so a
+card that would be refused is not picked up at all. A drop is saved through
+the record service with the card's version, so a save the service refuses
+(validation, a plugin's before_save, someone else's newer version, the
+user's role) changes nothing; the browser then puts the card back and shows
+the message (static/js/kanban.js).
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from .inputs import form_errors, signed_in
 from .listing import ListState, date_fields, select_fields
 from .pages import _entity, _fragment_or_page, bp
 from .present import Presenter, visible_fields
+from .versions import posted_version, stale_message
 
 CARDS = 50
 CARD_FIELDS = 4
@@ -45,6 +49,7 @@ class Column:
     totals: list[str]
     cards: list[tuple[records.RecordData, list[Any]]]
     next_cursor: str | None
+    movable: frozenset[int]  # the ids of the cards the user may drag (may change)
 
 
 @dataclass(frozen=True)
@@ -90,13 +95,20 @@ def totals(query: RecordQuery, field: Field) -> list[str]:
     return [money(total, code) for code, total in sorted(sums.items())]
 
 
+def can_move(entity: Entity, user: Any, board: Board | None) -> bool:
+    """Whether `user` may move any card of the board: change the entity's records and the board's field."""
+    return board is not None and access.allowed(user, entity, "edit") and board.by.name in editable_fields(entity,
+                                                                                                          user)
+
+
 def _column(entity: Entity, query: RecordQuery, board: Board, value: str, label: str, cursor: str | None,
-            user: Any) -> Column:
+            user: Any, moving: bool) -> Column:
     chosen = _in_column(query, board.by, value)
     page = chosen.page(limit=CARDS, cursor=cursor)
     presenter = Presenter(entity, page.items, user, board.cards)
+    movable = access.permitted(user, entity, "edit", page.items) if moving and page.items else frozenset()
     return Column(value, label, chosen.count().value, totals(chosen, board.total) if board.total else [],
-                  [(r, [s for s in presenter.row(r) if s.text]) for r in page.items], page.next_cursor)
+                  [(r, [s for s in presenter.row(r) if s.text]) for r in page.items], page.next_cursor, movable)
 
 
 def _setup(entity: Entity) -> tuple[Any, dict[str, Field], ListState, Board | None]:
@@ -113,18 +125,18 @@ def kanban(entity: str) -> Any:
     user, visible, state, board = _setup(e)
     columns: list[Column] = []
     error = None if board else _("%(entity)s has no select field to make columns of.", entity=e.plural_text)
+    moving = can_move(e, user, board)
     if board:
         try:
             query = state.query(e, user, visible)
             options = [(o.value, o.text) for o in board.by.options]
-            columns = [_column(e, query, board, value, label, None, user)
+            columns = [_column(e, query, board, value, label, None, user, moving)
                        for value, label in [*options, ("", _("No %(field)s", field=localize(board.by.label).lower()))]]
         except QueryError as exc:
             error = str(exc)
-    can_move = bool(board) and access.allowed(user, e, "edit") and board.by.name in editable_fields(e, user)
     return _fragment_or_page(
         "records/kanban.html", 400 if error and board else 200, entity=e, state=state, board=board,
-        columns=columns, error=error, can_move=can_move, select_fields=select_fields(visible),
+        columns=columns, error=error, can_move=moving, select_fields=select_fields(visible),
         money_fields=[f for f in visible.values() if f.type.widget == "money"], fields=list(visible.values()),
         menu=saved.menu(e, "kanban", request.args), kind="kanban", has_dates=bool(date_fields(visible)),
         has_selects=True)
@@ -140,7 +152,8 @@ def kanban_more(entity: str) -> Any:
     if board is None or (value and value not in {o.value for o in board.by.options}):
         abort(404)
     try:
-        column = _column(e, state.query(e, user, visible), board, value, "", request.args.get("cursor"), user)
+        column = _column(e, state.query(e, user, visible), board, value, "", request.args.get("cursor"), user,
+                         can_move(e, user, board))
     except QueryError as exc:
         abort(400, str(exc))
     return render_template("records/_kanban_cards.html", entity=e, state=state, board=board, column=column)
@@ -154,22 +167,22 @@ def kanban_move(entity: str) -> Any:
     user = signed_in()
     by = request.form.get("by", "")
     record_id = request.form.get("id", type=int)
-    version = request.form.get("version", type=int)
     value = request.form.get("value", "")
     field = e.fields.get(by)
     if field is None or field.type.widget != "select" or by not in editable_fields(e, user) or record_id is None:
         return jsonify(message=_("Cards cannot be moved on this board.")), 400
     try:
-        saved_record = records.update(e, record_id, {by: value or None}, user=user, version=version)
+        saved_record = records.update(e, record_id, {by: value or None}, user=user,
+                                      version=posted_version(e, record_id))
     except ValidationFailed as exc:
         found = form_errors(exc.errors)
         return jsonify(message="; ".join(f"{localize(e.fields[n].label) if n in e.fields else n}: {' '.join(m)}"
                                          for n, m in found.items())), 422
     except SaveRefused as exc:
         return jsonify(message=str(exc)), 422
-    except StaleRecord:
-        return jsonify(message=_("Someone else changed this card in the meantime; reload the board and try "
-                                 "again.")), 409
+    except StaleRecord as exc:
+        return jsonify(message=stale_message(exc, _("Someone else changed this card in the meantime; reload the "
+                                                    "board and try again."))), 409
     except records.RecordNotFound:
         return jsonify(message=_("This card is no longer there; reload the board.")), 404
     except access.PermissionRefused as exc:

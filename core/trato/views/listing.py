@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,9 +24,10 @@ from werkzeug.datastructures import MultiDict
 from .. import records
 from ..activity.tags import tag_filter
 from ..entities import Entity
-from ..fields import Field, localize
+from ..fields import Field, localize, shown_number
 from ..i18n import _, _l
 from ..records import Condition, Group, QueryError, RecordQuery
+from ..records.filters import field_name
 
 # Parameters that are not filters: the list's own, and the settings of the kanban and calendar pages.
 RESERVED = frozenset({"q", "sort", "cols", "col", "cursor", "limit", "filter", "view", "tag",
@@ -46,8 +48,18 @@ def describe(field: Field | None, key: str, op: str, value: Any) -> str:
     if op == "isnull":
         empty = str(value).strip().lower() in ("1", "true", "yes", "on", "")
         return f"{label} {OPERATOR_LABELS['isnull'] if empty else NOT_EMPTY}"
-    shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else _number(field, value)
     return f"{label} {OPERATOR_LABELS.get(op, op)} {shown}"
+
+
+def _number(field: Field | None, value: Any) -> Any:
+    """A number of the URL's locale-free form as the user writes it ("12.500,5" in Spanish); else as it is."""
+    if field is None or field.type.cell not in ("number", "money", "percent") or not isinstance(value, str):
+        return value
+    try:
+        return shown_number(Decimal(value))
+    except (InvalidOperation, ValueError):
+        return value
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,8 @@ class ListState:
             if key in RESERVED or key.startswith("_"):
                 continue
             path, _sep, op = key.partition("__")
-            filters.append(Filter(key, value, entity.fields.get(path), op or "eq"))
+            path = field_name(entity, path)  # `region` for the admin's cf_region: one name in the URL
+            filters.append(Filter(f"{path}__{op}" if op else path, value, entity.fields.get(path), op or "eq"))
         tree, tree_error = None, None
         if args.get("filter"):
             try:
@@ -201,6 +214,15 @@ def default_sort(entity: Entity, q: str = "") -> str:
     """
     title = entity.fields.get(entity.title_field or "")
     return title.name if title is not None and title.sortable and not q else "-id"
+
+
+# Bookkeeping columns a person never filters by (the API still may): the id, the version counter, the deletion stamp.
+NOT_OFFERED_AS_FILTERS = frozenset({"id", "version", "deleted_at"})
+
+
+def filter_fields(visible: Mapping[str, Field]) -> list[Field]:
+    """The fields the filter builder offers: those with operators, less the bookkeeping columns."""
+    return [f for f in visible.values() if f.operators and f.name not in NOT_OFFERED_AS_FILTERS]
 
 
 def select_fields(visible: Mapping[str, Field]) -> list[Field]:

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal
 
 from .. import access, records
 from ..directory import team_names, user_names
 from ..entities import Entity, EntityRegistry, UnknownEntity
 from ..fields import Field, Money, localize
-from ..formatting import money
+from ..formatting import money, percent
 from ..i18n import _
 from ..records import RecordData
+from ..records.links import title_text
+from ..records.links import titles as link_titles
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ class Presenter:
         self.links = {target: record_urls(target) for target in self.titles}
         self.users = self._users(items)
         self.teams = self._teams(items)
+        self.linked = link_titles((r.get(f.name) for f in self.fields if f.type.cell == "record_link" for r in items),
+                                  user)  # a link's target by its title, None where the user may not see it
+        self.links |= {link.entity: record_urls(link.entity) for link, title in self.linked.items()
+                       if title is not None and link.entity not in self.links}
 
     def _titles(self, items: Sequence[RecordData]) -> dict[str, dict[int, str]]:
         """Titles of the related records the user may see, by target entity and id."""
@@ -125,6 +131,9 @@ class Presenter:
                     href = self.links[target](value)
                 else:
                     text = f"#{value}"
+            elif f.type.cell == "record_link":
+                title = self.linked.get(value)
+                text, href = title_text(title), None if title is None else self.links[value.entity](value.id)
             elif f.type.cell == "url":
                 href = value
             elif f.type.cell == "email":
@@ -158,7 +167,7 @@ class Presenter:
         if cell == "number":
             return format_decimal(value)
         if cell == "percent":
-            return format_percent(value / 100, "#,##0.##%")
+            return percent(value)
         if cell == "file" and isinstance(value, dict):
             return str(value.get("name", ""))
         return f.type.format(f, value)

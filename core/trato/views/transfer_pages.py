@@ -23,17 +23,17 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import access, db
+from .. import access, db, jobs
 from ..entities import Entity
 from ..i18n import _
 from ..models import Job, User
 from ..records import QueryError
-from ..transfer import export, imports, undo
+from ..transfer import duplicates, export, imports, undo
 from ..transfer.errors import TransferError
 from ..transfer.files import folder, keep_upload
 from ..transfer.mapping import importable, map_columns
 from ..transfer.models import MODES, Import, ImportRecord
-from ..transfer.reading import CsvFile, open_csv
+from ..transfer.reading import CHOICES, CsvFile, EncodingUndecided, Undecodable, open_csv
 from .inputs import signed_in
 from .listing import ListState
 from .pages import _entity, _fragment_or_page
@@ -83,6 +83,8 @@ def upload(entity: str) -> Any:
     data = sent.read()
     try:
         open_csv(data)
+    except EncodingUndecided:
+        pass  # the next step asks how to read it
     except TransferError as exc:
         return _upload_page(e, str(exc), 422)
     kept = keep_upload(data, sent.filename)
@@ -116,9 +118,18 @@ def _staged(upload_name: str) -> tuple[Path, str]:
     return path, original
 
 
+def _encoding(values: Mapping[str, str]) -> str | None:
+    """How the person chose to read a file that is not UTF-8 throughout (`reading.CHOICES`), if they did."""
+    chosen = values.get("encoding")
+    return chosen if chosen in CHOICES else None
+
+
 def _options() -> dict[str, Any]:
     mode = request.form.get("mode", "create")
-    return {"mode": mode if mode in MODES else "create", "key": request.form.get("key") or None}
+    on_match = request.form.get("on_match", duplicates.CREATE)
+    return {"mode": mode if mode in MODES else "create", "key": request.form.get("key") or None,
+            "encoding": _encoding(request.form),
+            "on_match": on_match if on_match in duplicates.ON_MATCH else duplicates.CREATE}
 
 
 def _choices(mode: str) -> dict[str, str]:
@@ -145,14 +156,40 @@ def _mapping_page(entity: Entity, upload_name: str, path: Path, original: str, e
                   status: int = 200, chosen: Mapping[str, str] | None = None, preview: Any = None,
                   **options: Any) -> Any:
     user = signed_in()
-    csv = open_csv(path)
+    try:
+        csv = open_csv(path, options.get("encoding"))
+    except EncodingUndecided as exc:
+        return _encoding_page(entity, upload_name, original, exc.found)
+    try:
+        columns = _columns(entity, csv, user, chosen)
+    except TransferError as exc:  # its first rows cannot be read (a cell over the limit): the file must change
+        return _upload_page(entity, str(exc), 422)
     fields = importable(entity, user, "upsert")
     required = {f.name for f in entity.fields.values() if f.required and f.default is None and not f.system}
     return _fragment_or_page(
         "records/import_map.html", status, entity=entity, upload=upload_name, file_name=original, error=error,
-        columns=_columns(entity, csv, user, chosen), fields=list(fields.values()), required=required,
+        columns=columns, fields=list(fields.values()), required=required,
         keys=[f for f in fields.values() if f.unique or f.name == "id"], mode=options.get("mode", "create"),
-        key=options.get("key") or "", preview=preview, modes=_modes(), header=csv.header)
+        key=options.get("key") or "", preview=preview, modes=_modes(), header=csv.header,
+        encoding=options.get("encoding") or "", on_match=options.get("on_match") or duplicates.CREATE,
+        on_match_choices=_on_match_choices() if duplicates.finder(entity.name) else {}, title_of=_title_of)
+
+
+def _encoding_page(entity: Entity, upload_name: str, original: str, found: Undecodable) -> Any:
+    """The file is not UTF-8 throughout: which bytes, where, how they read each way; the person chooses."""
+    return _fragment_or_page("records/import_encoding.html", entity=entity, upload=upload_name, file_name=original,
+                             found=found)
+
+
+def _on_match_choices() -> dict[str, str]:
+    return {duplicates.CREATE: _("Create it anyway"), duplicates.SKIP: _("Skip it"),
+            duplicates.UPDATE: _("Update the existing record with the row")}
+
+
+def _title_of(record: Any) -> str:
+    """A record the import matched, as a person knows it: its entity and title."""
+    entity = current_app.extensions["trato"].entities.get(record.entity)
+    return _("%(entity)s “%(title)s”", entity=entity.text, title=entity.title_of(record) or f"#{record.id}")
 
 
 def _modes() -> dict[str, str]:
@@ -166,7 +203,7 @@ def _modes() -> dict[str, str]:
 def mapping(entity: str, upload: str) -> Any:
     e = _entity(entity, "import")
     path, original = _staged(upload)
-    return _mapping_page(e, upload, path, original)
+    return _mapping_page(e, upload, path, original, encoding=_encoding(request.args))
 
 
 @bp.post("/r/<entity>/import/<upload>")
@@ -222,10 +259,6 @@ def _job(job_id: str | None) -> Job | None:
     return db.session().get(Job, job_id) if job_id else None
 
 
-def _active(job: Job | None) -> bool:
-    return job is not None and job.status in ("queued", "running")
-
-
 def _records_link(imp: Import, entity: Entity) -> str:
     ids = list(db.session().scalars(select(ImportRecord.record_id).where(ImportRecord.import_id == imp.id)
                                     .limit(LINKED_RECORDS + 1)))
@@ -238,7 +271,7 @@ def _records_link(imp: Import, entity: Entity) -> str:
 def _show(imp: Import, report: undo.UndoReport | None = None, error: str | None = None, status: int = 200) -> Any:
     job = _job(imp.job_id)
     entity = _entity(imp.entity, "view")
-    running = imp.status in ("queued", "running") and _active(job)
+    running = imp.status in ("queued", "running") and jobs.is_active(job)
     who = db.session().get(User, imp.user_id) if imp.user_id else None
     return _fragment_or_page(
         "imports/show.html", status, imp=imp, job=job, entity=entity, running=running, who=who, report=report,
@@ -246,7 +279,7 @@ def _show(imp: Import, report: undo.UndoReport | None = None, error: str | None 
         has_errors=bool(imp.error_path and Path(imp.error_path).is_file()),
         records_link=_records_link(imp, entity) if (imp.created or imp.updated) and not imp.dry_run else None,
         can_undo=not imp.dry_run and imp.status not in ("queued", "undone") and not running,
-        can_resume=imp.status in ("queued", "running", "failed") and not _active(job))
+        can_resume=imp.status in ("queued", "running", "failed") and not jobs.is_active(job))
 
 
 @bp.get("/imports/<int:import_id>")
@@ -257,7 +290,7 @@ def show(import_id: int) -> Any:
 
 def _poll(job: Job | None, page: str, poll_url: str) -> Any:
     """The job's progress fragment while it runs; once it ends, the page reloads to show the result."""
-    if _active(job):
+    if jobs.is_active(job):
         return render_template("jobs/status.html", job=job, poll_url=poll_url)
     return Response("", 200, {"HX-Redirect": page})
 
@@ -298,7 +331,7 @@ def undo_import(import_id: int) -> Any:
 def resume(import_id: int) -> Any:
     """Go on with an import whose job stopped, from the first row not yet saved."""
     imp = _import(import_id)
-    if imp.status not in ("queued", "running", "failed") or _active(_job(imp.job_id)):
+    if imp.status not in ("queued", "running", "failed") or jobs.is_active(_job(imp.job_id)):
         return _show(imp, error=_("Only an interrupted import can be resumed."), status=409)
     db.session().commit()  # end this request's read, so that the job (another connection) may write
     imports.submit(imp)
@@ -314,7 +347,12 @@ def _history(entity: Entity | None) -> Any:
                                       .where(User.id.in_({i.user_id for i in shown if i.user_id}))).all())
     registry = current_app.extensions["trato"].entities
     labels = {i.entity: registry.get(i.entity).plural_text for i in shown if i.entity in registry}
-    return _fragment_or_page("imports/history.html", entity=entity, imports=shown, names=names, labels=labels)
+    running = {i.job_id for i in shown if i.status == "running" and i.job_id}
+    alive = {job.id for job in db.session().scalars(select(Job).where(Job.id.in_(running)))
+             if jobs.is_active(job)} if running else set()
+    stopped = {i.id for i in shown if i.status == "running" and i.job_id not in alive}
+    return _fragment_or_page("imports/history.html", entity=entity, imports=shown, names=names, labels=labels,
+                             stopped=stopped)
 
 
 @bp.get("/imports")

@@ -13,14 +13,17 @@ from typing import Any
 
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_babel import get_timezone
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from .. import db, security_log
+from ..activity import changes
 from ..entities import UnknownEntity
 from ..i18n import _, _l
 from ..models import User, utcnow
+from ..records import audit as record_audit
 from . import audit_feed
 from .admin import admin_required, bp
 
@@ -93,9 +96,11 @@ def _filters(form: AuditFilterForm) -> audit_feed.Filters:
 
 
 def show(value: Any) -> str:
-    """An audited value (in its JSON form) as text."""
+    """An audited value (in its JSON form) as text; an erased one as the marker in the reader's language."""
     if value is None or value == "" or value == []:
         return "—"
+    if value == record_audit.REDACTED:
+        return _("[erased]")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -111,6 +116,8 @@ def show(value: Any) -> str:
 
 def field_label(entity: str, name: str) -> str:
     """A field's label in the current language, or its name when the entity or field is gone."""
+    if name == record_audit.BLOCK_REASON:
+        return _("Reason for blocking")
     try:
         field = current_app.extensions["trato"].entities.get(entity).fields.get(name)
     except UnknownEntity:
@@ -137,6 +144,8 @@ def _page(form: AuditFilterForm, status: int = 200) -> Any:
             error, status = str(exc), 400
     query = {k: v for k, v in request.args.items() if k != "cursor" and v}
     return render_template("admin/audit.html", form=form, rows=rows, people=audit_feed.people(db.session(), rows),
+                           readable=changes.for_audit_rows([r for r in rows if r.source == audit_feed.RECORD],
+                                                           current_user),
                            query=query, next_cursor=following, error=error, show=show, field_label=field_label,
                            entity_label=entity_label, first_page=not request.args.get("cursor")), status
 
@@ -173,7 +182,7 @@ def _csv_rows(filters: audit_feed.Filters) -> Iterator[str]:
     for rows in audit_feed.every_page(session, filters):
         people = audit_feed.people(session, rows)
 
-        def email(user_id: int | None) -> str:
+        def email(user_id: int | None, people: dict[int, User] = people) -> str:
             user: User | None = people.get(user_id) if user_id is not None else None
             return user.email if user else ""
 

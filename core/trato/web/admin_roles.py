@@ -146,7 +146,7 @@ class MatrixRow:
     text: str
     own: bool  # False when the row follows the `*` row
     actions: list[Field]
-    scope: Field
+    scopes: list[Field]  # what the users see, change and delete (roles.SCOPE_PARTS)
 
 
 def _slot(entity: str) -> str:
@@ -154,8 +154,10 @@ def _slot(entity: str) -> str:
 
 
 def _matrix_entities() -> list[tuple[str, str]]:
-    """The rows of the matrix: `*` first, then every registered entity by its label in the user's language."""
-    found = sorted(((e.name, e.plural_text) for e in roles.registry().all()), key=lambda pair: pair[1].lower())
+    """The rows of the matrix: `*` first, then every registered entity by its label in the user's language; lines
+    have none of their own (who may see or change a document may see or change its lines)."""
+    found = sorted(((e.name, e.plural_text) for e in roles.registry().all() if not e.parent),
+                   key=lambda pair: pair[1].lower())
     return [(ANY_ENTITY, str(_("All other entities (the default)"))), *found]
 
 
@@ -170,16 +172,18 @@ def _matrix_form(role: Role, entities: list[tuple[str, str]], formdata: Any = No
         for action in ROLE_ACTIONS:
             setattr(MatrixForm, f"{_slot(entity)}__{action}",
                     BooleanField(roles.ACTION_LABELS[action], default=action in grant.actions))
-        setattr(MatrixForm, f"{_slot(entity)}__scope",
-                SelectField(_l("Scope"), choices=[SelectChoice(k, v) for k, v in roles.SCOPE_LABELS.items()], default=grant.scope,
-                            validate_choice=False))
+        for part, label in roles.SCOPE_PARTS.items():
+            setattr(MatrixForm, f"{_slot(entity)}__{part}",
+                    SelectField(label, choices=[SelectChoice(k, v) for k, v in roles.SCOPE_LABELS.items()],
+                                default=getattr(grant, part), validate_choice=False))
     return MatrixForm(formdata=formdata, prefix="m")
 
 
 def _matrix_rows(role: Role, form: FlaskForm, entities: list[tuple[str, str]]) -> list[MatrixRow]:
     current = roles.matrix(db.session(), role)
     return [MatrixRow(entity, text, entity == ANY_ENTITY or entity in current,
-                      [form[f"{_slot(entity)}__{a}"] for a in ROLE_ACTIONS], form[f"{_slot(entity)}__scope"])
+                      [form[f"{_slot(entity)}__{a}"] for a in ROLE_ACTIONS],
+                      [form[f"{_slot(entity)}__{part}"] for part in roles.SCOPE_PARTS])
             for entity, text in entities]
 
 
@@ -187,18 +191,19 @@ def _posted_grants(role: Role, form: FlaskForm, entities: list[tuple[str, str]])
     """The rows as posted, less those that followed the default and were left as shown: they keep following it."""
     current = roles.matrix(db.session(), role)
     posted = {entity: roles.Grant(frozenset(a for a in ROLE_ACTIONS if form[f"{_slot(entity)}__{a}"].data),
-                                  str(form[f"{_slot(entity)}__scope"].data or ""))
+                                  *(str(form[f"{_slot(entity)}__{part}"].data or "") for part in roles.SCOPE_PARTS))
               for entity, _text in entities}
     return {entity: grant for entity, grant in posted.items()
             if entity == ANY_ENTITY or entity in current or grant != roles.effective(current, ANY_ENTITY)}
 
 
 def _matrix_error_fields(entities: list[tuple[str, str]]) -> dict[str, str]:
-    """The service's names for matrix inputs (`<entity>.<scope|action>`) mapped to the form's."""
+    """The service's names for matrix inputs (`<entity>.<action|scope|edit_scope|delete_scope>`) mapped to the
+    form's."""
     fields = {}
     for entity, _text in entities:
         fields[f"{entity}.actions"] = f"{_slot(entity)}__view"
-        for part in (*ROLE_ACTIONS, "scope"):
+        for part in (*ROLE_ACTIONS, *roles.SCOPE_PARTS):
             fields[f"{entity}.{part}"] = f"{_slot(entity)}__{part}"
     return fields
 
@@ -219,6 +224,7 @@ def _role_page(role: Role, form: RoleForm | None = None, matrix: FlaskForm | Non
     return render_template(
         "admin/roles/role.html", role=role, role_text=roles.role_text, form=form or _role_form(role),
         matrix=matrix, rows=_matrix_rows(role, matrix, entities), actions=roles.ACTION_LABELS,
+        scope_parts=roles.SCOPE_PARTS,
         delete_errors=delete_errors or [], holders=roles.users_with_role(dbs, role),
         parent=dbs.get(Role, role.parent_id) if role.parent_id else None), _status()
 

@@ -19,7 +19,7 @@ from ..i18n import _
 from ..models import User
 from ..roles import admin as roles
 from ..roles.membership import team_ids_of
-from ..ui import flatten_sorted
+from ..views.slots import collect, rendered
 from ..users import create_user, set_active, set_temporary_password
 from .admin import admin_required, bp
 from .admin_roles import chosen_role, fill_access_choices, role_texts, show_refusal
@@ -137,8 +137,7 @@ def invite_user() -> Any:
 def user_detail(user_id: int, access_form: AccessForm | None = None) -> Any:
     user = _user_or_404(user_id)
     dbs = db.session()
-    hook = current_app.extensions["trato"].plugins.hook
-    panels = flatten_sorted(hook.detail_panels(entity="user", record=user, user=_admin()))
+    panels = rendered(collect("detail_panels", entity="user", record=user, user=_admin()))  # a failing one left out
     if access_form is None:
         access_form = AccessForm(formdata=None, prefix="access", role=roles.role_name(dbs, user.role_id),
                                  teams=team_ids_of(dbs, user.id))

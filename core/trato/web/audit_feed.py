@@ -37,6 +37,9 @@ RECORD_ACTIONS = {
     audit.DELETE: _l("Moved to the recycle bin"),
     audit.RESTORE: _l("Restored from the recycle bin"),
     audit.PURGE: _l("Purged for good"),
+    audit.ERASE: _l("Personal data erased"),
+    audit.BLOCK: _l("Blocked"),
+    audit.UNBLOCK: _l("Unblocked"),
 }
 
 

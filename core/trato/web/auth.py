@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import db, invites, sessions, throttle, twofactor
+from .. import db, invites, sessions, twofactor
 from ..errors import TratoError
 from ..i18n import _
 from ..models import User
@@ -36,8 +36,8 @@ def _refuse_locked(template: str, left: timedelta, **context: Any) -> Any:
 
 def _finish(user: User, remember: bool, method: str, target: str) -> Any:
     session.pop(PENDING, None)
-    throttle.clear_account(db.session(), user.email)
     sign_in(user, remember=remember, method=method)
+    lockout.forget_failures(user.email)  # after sign_in's commit: it writes aside from the request's transaction
     return redirect(target)
 
 
@@ -107,8 +107,11 @@ def code() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    """Sign out: the server forgets the session, so a copy of the cookie taken before opens nothing."""
+    dbs = db.session()
+    sessions.end(dbs)
+    dbs.commit()
     logout_user()
-    sessions.forget()
     return redirect(url_for("auth.login"))
 
 
@@ -129,8 +132,9 @@ def choose_password(token: str) -> Any:
             form.password.errors = [*form.password.errors, str(exc)]
         else:
             if current_user.is_authenticated:  # whoever was signed in here, the link's owner signs in next
+                sessions.end(dbs)
+                dbs.commit()
                 logout_user()
-                sessions.forget()
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     status = 422 if request.method == "POST" else 200

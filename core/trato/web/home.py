@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 
 from ..i18n import _l
 from ..ui import flatten_sorted
+from ..views.slots import collect, fragments, rendered
+from ..replica import lagging
 
 bp = Blueprint("home", __name__)
 
@@ -18,7 +20,8 @@ def getting_started() -> list[dict[str, Any]]:
     steps = [
         {
             "title": _l("Enable the modules you need"),
-            "text": _l("Sales, quotes, projects and the other areas of Trato are plugins. Turn on only what your company uses."),
+            "text": _l("Sales, quotes, projects and the other areas of Trato are plugins. "
+                       "Turn on only what your company uses."),
             "url": url_for("admin.plugins"),
             "done": bool(state.plugins.enabled),
         },
@@ -42,7 +45,8 @@ def getting_started() -> list[dict[str, Any]]:
 @bp.route("/")
 @login_required
 def index() -> Any:
-    hook = current_app.extensions["trato"].plugins.hook
-    widgets = flatten_sorted(hook.dashboard_widgets(user=current_user._get_current_object()))
+    user = current_user._get_current_object()
+    with lagging():  # a dashboard may show figures a moment old: from the read replica, when there is one
+        widgets = rendered(flatten_sorted([collect("dashboard_widgets", user=user), fragments("dashboard", user)]))
     steps = getting_started() if current_user.is_admin else []
     return render_template("home.html", widgets=widgets, steps=steps)

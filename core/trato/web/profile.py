@@ -66,9 +66,11 @@ def _security_page(status: int = 200, *, password_form: ChangePasswordForm | Non
                    code_form: CodeForm | None = None, error: str | None = None,
                    headers: dict[str, str] | None = None) -> Any:
     me = _me()
-    left = twofactor.recovery_codes_left(db.session(), me) if me.two_factor else None
+    dbs = db.session()
+    left = twofactor.recovery_codes_left(dbs, me) if me.two_factor else None
     page = render_template("profile/security.html", password_form=password_form or ChangePasswordForm(formdata=None),
-                           code_form=code_form or CodeForm(formdata=None), recovery_left=left, error=error)
+                           code_form=code_form or CodeForm(formdata=None), recovery_left=left, error=error,
+                           sessions=sessions.alive_for(dbs, me), this_session=sessions.this_id())
     return page, status, headers or {}
 
 
@@ -100,8 +102,9 @@ def change_password() -> Any:
         dbs.rollback()
         form.password.errors = [str(exc)]
         return _security_page(422, password_form=form)
+    sessions.renew(dbs, me)  # every session has ended; this browser gets a new one
     dbs.commit()
-    login_user(me)  # this session carries the new epoch; every other one has ended
+    login_user(me)
     flash(_("Your password is changed. You were signed out everywhere else."), "success")
     return redirect(url_for("profile.security"))
 
@@ -109,12 +112,31 @@ def change_password() -> Any:
 @bp.post("/sessions/end")
 @login_required
 def logout_everywhere() -> Any:
-    end_all_sessions(db.session(), _me())
-    db.session().commit()
+    me, dbs = _me(), db.session()
+    end_all_sessions(dbs, me)
+    sessions.end_all(dbs, me)
+    dbs.commit()
     logout_user()
     sessions.forget()
     flash(_("You are signed out everywhere, here too."), "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/sessions/<session_id>/end")
+@login_required
+def end_session(session_id: str) -> Any:
+    """Sign out one session from the list (another browser, or this one)."""
+    me, dbs = _me(), db.session()
+    here = session_id == sessions.this_id()
+    if not sessions.end_one(dbs, me, session_id):
+        abort(404)
+    dbs.commit()
+    if here:
+        logout_user()
+        sessions.forget()
+        return redirect(url_for("auth.login"))
+    flash(_("That session is signed out."), "success")
+    return redirect(url_for("profile.security"))
 
 
 @bp.post("/two-factor/start")

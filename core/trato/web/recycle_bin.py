@@ -21,7 +21,7 @@ from ..access import PermissionRefused
 from ..entities import Entity, UnknownEntity
 from ..i18n import _
 from ..models import User
-from ..records import RecordData, RecordError, RecordNotFound, RestoreBlocked
+from ..records import RecordData, RecordError, RecordNotFound, RestoreBlocked, SaveRefused
 from ..records.purge import purge_record
 
 bp = Blueprint("recycle_bin", __name__, url_prefix="/recycle-bin")
@@ -148,5 +148,8 @@ def purge(entity: str, record_id: int) -> Any:
         purge_record(e, record_id, user=_user())
     except RecordNotFound:
         abort(404)
+    except SaveRefused as exc:  # a locked record (RecordLocked), or one a `before_delete` hook keeps
+        flash(str(exc), "error")
+        return _page(409)
     flash(_("%(entity)s “%(title)s” is purged for good.", entity=e.text, title=_title(e, record)), "success")
     return redirect(url_for("recycle_bin.index"), 303)

@@ -13,8 +13,8 @@ HERE = str(Path(__file__).parent / "support")
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from trato import Plugin
-from trato_contacts import plugin
+from trato import Plugin  # noqa: E402  (after the path is set)
+from trato_contacts import plugin  # noqa: E402
 
 
 @pytest.fixture

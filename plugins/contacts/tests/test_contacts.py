@@ -1,6 +1,7 @@
 """Contacts on the generic pages: forms, lists, the account's 360° page, languages, menu, demo data."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from trato import records
+from trato.testing import migration_drift
 from trato_contacts import demo, hooks
 
 PACKAGE = Path(hooks.__file__).parent
@@ -17,7 +19,7 @@ ACCOUNT = {"name": "Nortech Software", "tax_id": "B95472163", "billing_city": "B
 
 def table(page: str) -> str:
     """The list's table, without the flashed messages above it."""
-    return page.split('<table class="grid">', 1)[1].split("</table>", 1)[0] if "<table" in page else ""
+    return page.split('<table class="grid', 1)[1].split("</table>", 1)[0] if "<table" in page else ""
 
 
 def add_account(client, **values):
@@ -34,7 +36,7 @@ def test_creating_an_account_through_the_generic_form(contacts_app, client_as):
                            shipping_city="Getxo", shipping_country="ES")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).text
-    assert "<h1>Nortech Software</h1>" in page
+    assert re.search(r"<h1[^>]*>Nortech Software</h1>", page)
     assert "B95472163" in page  # stored normalised
     assert "Technology" in page and "Spain" in page and "Bilbao" in page and "Getxo" in page
 
@@ -119,7 +121,7 @@ def test_account_page_is_a_360_view(make_app, plugins, client_as):
     tree = page.split('class="tree contacts-tree"')[1].split("</section>")[0]
     assert tree.index("Grupo Ruiz") < tree.index("Nortech Software") < tree.index("Nortech Norte")
     assert '<strong aria-current="page">Nortech Software</strong>' in tree
-    assert "<h2>Open deals</h2>" in page and "3 open deals at Nortech Software" in page
+    assert '<h2 class="card-title">Open deals</h2>' in page and "3 open deals at Nortech Software" in page
 
 
 def test_spanish_pages(contacts_app, client_as):
@@ -194,25 +196,4 @@ def test_every_string_has_a_spanish_translation():
 
 def test_the_migrations_match_the_models(contacts_app):
     """k001..k003 make the tables, columns and indexes that models.py describes."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    from trato import Base, engine
-    from trato.migrate import include_object
-
-    with contacts_app.app_context(), engine().connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_object": include_object,
-                                                        "target_metadata": Base.metadata})
-        diffs = compare_metadata(context, Base.metadata)
-    assert [d for d in diffs if table_of(d).startswith("contacts_")] == []
-
-
-def table_of(diff) -> str:
-    """The table an Alembic difference is about (other installed plugins' tables are not ours to check)."""
-    first = diff[0] if isinstance(diff, list) else diff
-    kind, subject = first[0], first[1]
-    if kind.endswith("_table"):
-        return subject.name
-    if kind.endswith("_index") or kind.endswith("_constraint"):
-        return subject.table.name
-    return first[2]  # add_column/remove_column/modify_*: (kind, schema, table, ...)
+    assert migration_drift(contacts_app, "contacts_") == []

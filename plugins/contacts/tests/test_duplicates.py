@@ -62,8 +62,8 @@ def test_duplicates_lookup_for_api_clients(contacts_app, client_as, admin):
                    email="aitor@nortech.example.com", account_id=account.id)
     client = client_as(admin)
     found = client.get("/contacts/duplicates?entity=contacts_contact&email=Aitor@Nortech.example.com").json
-    assert found["candidates"] == [{"id": aitor.id, "title": "Aitor Etxeberria", "reasons": ["email"],
-                                    "url": f"/r/contacts_contact/{aitor.id}"}]
+    assert found["candidates"] == [{"entity": "contacts_contact", "id": aitor.id, "title": "Aitor Etxeberria",
+                                    "reasons": ["email"], "url": f"/r/contacts_contact/{aitor.id}"}]
     accounts = client.get("/contacts/duplicates?entity=contacts_account&name=NORTECH software").json
     assert [c["id"] for c in accounts["candidates"]] == [account.id]
     bad = client.get("/contacts/duplicates?entity=sales_deal")
@@ -158,3 +158,35 @@ def test_a_new_account_with_a_known_tax_id_or_name_is_warned(contacts_app, clien
     assert named.status_code == 422 and "similar name" in named.text
     stored_lookup = client.get(f"/contacts/duplicates?entity=contacts_account&id={known.id}").json
     assert stored_lookup == {"candidates": []}  # a record is not its own duplicate
+
+
+def test_an_account_name_matches_whatever_its_legal_form_and_punctuation(contacts_app, admin):
+    zubi = create(contacts_app, "contacts_account", admin, name="Talleres Zubi, S.L.")
+    create(contacts_app, "contacts_account", admin, name="Talleres Hermanos Ruiz")
+    with contacts_app.test_request_context():
+        from trato_contacts import duplicates
+
+        found = duplicates.find("contacts_account", {"name": "TALLERES ZUBI SL"}, admin)
+        assert [(c.record.id, c.reasons) for c in found] == [(zubi.id, ("name",))]
+        assert duplicates.find("contacts_account", {"name": "Talleres Zubi Hermanos"}, admin) == []
+        assert duplicates.company_key("Nortech Software S.A.U.") == duplicates.company_key("nortech  software")
+
+
+def test_an_import_skips_or_updates_rows_like_existing_contacts(contacts_app, admin):
+    """Contacts answers the core's duplicate_finders hook: the import matches contacts as the form warning does
+    (here by email, case ignored)."""
+    from trato.transfer import imports
+
+    ana = create(contacts_app, "contacts_contact", admin, first_name="Ana", last_name="Etxebarria",
+                 email="ana@zubi.example.es")
+    rows = "Nombre,Apellidos,Correo electrónico,Ciudad\nAna,Etxebarria,ANA@zubi.example.es,Bilbao\n" \
+           "Iker,Zubia,iker@example.es,Getxo\n"
+    with contacts_app.test_request_context():
+        skipped = imports.run(imports.start(rows.encode(), "gente.csv", "contacts_contact", user=admin,
+                                            on_match="skip").id)
+    assert (skipped.created, skipped.skipped) == (1, 1)
+    with contacts_app.test_request_context():
+        updated = imports.run(imports.start(rows.encode(), "gente.csv", "contacts_contact", user=admin,
+                                            on_match="update").id)
+    assert (updated.created, updated.updated) == (0, 2)  # Ana, and Iker as imported just before
+    assert stored(contacts_app, "contacts_contact", ana.id)["city"] == "Bilbao"

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from trato import demo_owners
+
 from .models import Account, Contact
 
 # name, legal name, tax id, industry, website, phone, city, postcode, country, parent (index into this list)
@@ -58,16 +60,16 @@ CONTACTS: list[tuple[Any, ...]] = [
      None, False),
     ("Beatriz", "Gutiérrez Cobo", 4, "manager", "direccion@miradorbahia.example.es", "+34 942 311 901", "Santander",
      "ES", "es", None, True),
-    ("Tomás", "Revuelta Haya", 4, "events", "eventos@miradorbahia.example.es", "+34 942 311 915", "Santander", "ES", "es",
-     date(1988, 1, 19), True),
+    ("Tomás", "Revuelta Haya", 4, "events", "eventos@miradorbahia.example.es", "+34 942 311 915", "Santander", "ES",
+     "es", date(1988, 1, 19), True),
     ("Francisco", "Sánchez Martínez", 5, "ops", "fsanchez@levanteexpress.example.es", "+34 968 245 871", "Murcia", "ES",
      "es", None, False),
-    ("Rocío", "Navarro Gil", 5, "buyer", "compras@levanteexpress.example.es", "+34 968 245 880", "Cartagena", "ES", "es",
-     None, True),
+    ("Rocío", "Navarro Gil", 5, "buyer", "compras@levanteexpress.example.es", "+34 968 245 880", "Cartagena", "ES",
+     "es", None, True),
     ("Alberto", "Moreno Castaño", 6, "director", "amoreno@educafuturo.example.org", "+34 915 778 041", "Madrid", "ES",
      "es", date(1975, 7, 30), True),
-    ("Sara", "Domínguez Rey", 6, "projects", "sara.dominguez@educafuturo.example.org", "+34 915 778 052", "Madrid", "ES",
-     "en", None, True),
+    ("Sara", "Domínguez Rey", 6, "projects", "sara.dominguez@educafuturo.example.org", "+34 915 778 052", "Madrid",
+     "ES", "en", None, True),
     ("Aitor", "Etxeberria Goñi", 7, "cto", "aitor@nortech.example.com", "+34 944 055 611", "Bilbao", "ES", "es",
      date(1984, 12, 8), False),
     ("Nerea", "Uriarte Lasa", 7, "sales", "nerea@nortech.example.com", "+34 944 055 620", "Getxo", "ES", "en",
@@ -142,10 +144,13 @@ def stamped(model: type[Account | Contact], **values: Any) -> Any:
 def load(session: Session, locale: str) -> None:
     """Add the demo accounts and contacts to `session` (the core commits them with every plugin's)."""
     language = locale if locale in TITLES else "en"
+    owners = demo_owners(session)  # the demo's reps own the accounts in turn, and each account's people
     accounts: list[Account] = []
     for index, (name, legal, tax_id, industry, website, phone, city, postcode, country, parent) in enumerate(ACCOUNTS):
         ship_street, ship_city, ship_postcode, ship_country = SHIPPING.get(index, (None, None, None, None))
-        account = stamped(Account, name=name, legal_name=legal, tax_id=tax_id, industry=industry, website=website,
+        owner = owners[index % len(owners)] if owners else None
+        account = stamped(Account, owner_id=owner and owner.user_id, team_id=owner and owner.team_id, name=name,
+                          legal_name=legal, tax_id=tax_id, industry=industry, website=website,
                           phone=phone, email=None, billing_city=city, billing_postcode=postcode,
                           billing_country=country, shipping_street=ship_street, shipping_city=ship_city,
                           shipping_postcode=ship_postcode, shipping_country=ship_country,
@@ -156,8 +161,13 @@ def load(session: Session, locale: str) -> None:
     for index, (first, last, account, title, email, phone, city, country, lang, birthday, consent) in \
             enumerate(CONTACTS):
         mobile, email2, street, postcode = EXTRA.get(index, (None, None, None, None))
+        holder = accounts[account] if account is not None else None
+        alone = owners[index % len(owners)] if owners else None  # a person with no account: the next rep's
+        owner_id, team_id = (holder.owner_id, holder.team_id) if holder is not None else \
+            (alone and alone.user_id, alone and alone.team_id)
         session.add(stamped(
-            Contact, first_name=first, last_name=last, account_id=accounts[account].id if account is not None else None,
+            Contact, owner_id=owner_id, team_id=team_id,
+            first_name=first, last_name=last, account_id=holder.id if holder is not None else None,
             job_title=TITLES[language][title] if title else None, email=email, email2=email2, phone=phone,
             mobile=mobile, street=street, city=city, postcode=postcode, country=country, language=lang,
             birthday=birthday, marketing_consent=consent, consent_date=CONSENT_DATE if consent else None,

@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from marshmallow import fields as ma
 
-from trato.fields import Field, TextType
+from trato import fields
 
 from .taxid import normalize, tax_id_problem
 
@@ -15,7 +16,7 @@ from .taxid import normalize, tax_id_problem
 class TaxIdValue(ma.String):
     """A string turned into its normalised tax id, refused with a message that names the field."""
 
-    def __init__(self, field: Field, **kwargs: Any) -> None:
+    def __init__(self, field: fields.Field, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.trato_field = field
 
@@ -27,13 +28,14 @@ class TaxIdValue(ma.String):
         return text
 
 
-class TaxIdType(TextType):
+class TaxIdType(fields.TextType):
     """Spanish NIF, NIE and CIF with their check character; other EU VAT numbers by format."""
 
     name = "contacts_tax_id"
+    label = _l("Tax ID (NIF, NIE, CIF, EU VAT)")
     default_length = 20
 
-    def schema_field(self, field: Field, **kwargs: Any) -> ma.Field:
+    def schema_field(self, field: fields.Field, **kwargs: Any) -> ma.Field:
         return TaxIdValue(field, validate=self.validators(field), **kwargs)
 
 

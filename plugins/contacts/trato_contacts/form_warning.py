@@ -34,6 +34,13 @@ def reasons_of(candidate: duplicates.Candidate) -> str:
     return ", ".join(reason_text(r) for r in candidate.reasons)
 
 
+def _named(entity: str, candidate: duplicates.Candidate) -> str:
+    """"Íñigo Sáenz (#4: same email)", with what it is ("Contact …") when it is of another entity than the form's."""
+    other = candidate.record.entity
+    named = f"{duplicates.title(other, candidate.record)} (#{candidate.record.id}: {reasons_of(candidate)})"
+    return named if other == entity else f"{duplicates.kind(other)} {named}"
+
+
 def _fingerprint(entity: str, values: Mapping[str, Any], ids: list[int]) -> str:
     """What the warning was about: the values that make a duplicate, and the records named."""
     shown = {k: str(values[k]) for k in duplicates.IDENTIFYING if values.get(k) not in (None, "")}
@@ -51,6 +58,6 @@ def warning(entity: str, values: Mapping[str, Any], user: Any) -> str | None:
     if session.pop(SESSION_KEY, None) == fingerprint:
         return None  # warned about exactly this, and the person saved again
     session[SESSION_KEY] = fingerprint
-    names = "; ".join(f"{duplicates.title(entity, c.record)} (#{c.record.id}: {reasons_of(c)})" for c in found[:5])
+    names = "; ".join(_named(entity, c) for c in found[:5])
     return _("This may already be in Trato: %(records)s. Save again to add it anyway, or open the existing record "
              "and merge from there.", records=names)

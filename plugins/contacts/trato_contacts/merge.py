@@ -6,7 +6,8 @@ moved to the survivor through the record service (so each move is audited
 and checked against the user's rights); what hangs on the other record in
 the core's tables (notes, activities, attachments, tags, followers) follows
 it; and the other record goes to the recycle bin. Any failure rolls all of
-it back.
+it back. Accounts, contacts and the entities other plugins name through the
+`duplicate_finders` hook can be merged.
 """
 from __future__ import annotations
 
@@ -14,21 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, delete, select, update
 
-from trato import Base, Change, RecordData, TratoError, records
-from trato import session as db_session
+from trato import Change, RecordData, TratoError, extras, records
 
-from .models import Account, Contact
+from . import duplicates
 
-MERGEABLE = (Account.__tablename__, Contact.__tablename__)
 BATCH = 500
-# The core's tables of things that hang on any record by (entity, record_id), read by name: the core offers no
-# public call to move them. The second item is the column that must stay unique per record (None: no such rule).
-HANGING = (("core_note", None), ("core_activity", None), ("core_attachment", None), ("core_tag", "tag"),
-           ("core_follower", "user_id"))
 
 
 class MergeRefused(TratoError):
@@ -38,19 +31,19 @@ class MergeRefused(TratoError):
 @dataclass(frozen=True)
 class Merged:
     survivor: RecordData
-    moved: dict[str, int]  # what was moved to the survivor, by entity or core table name
+    moved: dict[str, int]  # what was moved to the survivor, by entity or kind of extra ("notes", "tags", ...)
 
 
 def mergeable_fields(entity: str) -> list[str]:
     """The fields a person picks between A and B: the entity's own and custom fields, less the system ones."""
-    e = current_app.extensions["trato"].entities.get(entity)
+    e = records.entity(entity)
     return [f.name for f in e.fields.values() if not f.system or f.name == "owner_id"]
 
 
 def _pointing(entity: str) -> list[tuple[Any, str]]:
     """Every (entity, relation field) of the enabled entities that points at `entity`."""
     found = []
-    for other in current_app.extensions["trato"].entities.all():
+    for other in records.entities():
         for f in other.fields.values():
             if f.type.cell == "relation" and f.type.target(f) == entity:
                 found.append((other, f.name))
@@ -82,32 +75,19 @@ def _move_references(entity: str, survivor: int, loser: int, user: Any) -> dict[
     return moved
 
 
-def _move_hanging(entity: str, survivor: int, loser: int) -> dict[str, int]:
-    """Move the core's notes, activities, files, tags and followers from `loser` to `survivor`."""
-    session = db_session()
-    moved = {}
-    for name, unique in HANGING:
-        table: Table | None = Base.metadata.tables.get(name)
-        if table is None:
-            continue
-        of = (lambda rid: and_(table.c.entity == entity, table.c.record_id == rid))  # noqa: E731
-        if unique is not None:  # what the survivor already has would collide: the loser's copy goes
-            kept = select(table.c[unique]).where(of(survivor))
-            session.execute(delete(table).where(of(loser), table.c[unique].in_(kept)))
-        result = session.execute(update(table).where(of(loser)).values(record_id=survivor))
-        if result.rowcount:
-            moved[name] = result.rowcount
-    return moved
+def mergeable(entity: str) -> bool:
+    """Whether records of `entity` can be merged: Contacts' own, and those a plugin finds duplicates of."""
+    return entity in duplicates.finders()
 
 
 def merge(entity: str, survivor_id: int, loser_id: int, picks: Mapping[str, str], user: Any) -> Merged:
     """Merge record `loser_id` into `survivor_id`; `picks` says "b" for each field whose value comes from the loser.
 
-    Raises MergeRefused (a record with itself, an entity that is not contacts'), and lets the record service's
+    Raises MergeRefused (a record with itself, an entity that is not `mergeable`), and lets the record service's
     errors (RecordNotFound, PermissionRefused, ValidationFailed) through after rolling everything back.
     """
-    if entity not in MERGEABLE:
-        raise MergeRefused(_("Only accounts and contacts can be merged."))
+    if not mergeable(entity):
+        raise MergeRefused(_("Records of this kind cannot be merged."))
     if survivor_id == loser_id:
         raise MergeRefused(_("A record cannot be merged with itself: choose two different records."))
     with records.atomic():
@@ -121,6 +101,6 @@ def merge(entity: str, survivor_id: int, loser_id: int, picks: Mapping[str, str]
             taken["parent_id"] = None
         survivor = records.update(entity, survivor_id, taken, user=user, version=None) if taken \
             else records.get(entity, survivor_id, user=user)
-        moved |= _move_hanging(entity, survivor_id, loser_id)
+        moved |= extras.move(entity, loser_id, entity, survivor_id, user)
         records.delete(entity, loser_id, user=user)
     return Merged(survivor, moved)

@@ -42,7 +42,8 @@ class Account(Record, Base):
     __tablename__ = "contacts_account"
     __entity__ = EntityInfo(_l("Account"), _l("Accounts"), title="name",
                             search=("name", "legal_name", "tax_id", "billing_city", "email"),
-                            list_columns=("name", "industry", "billing_city", "billing_country", "owner_id"))
+                            list_columns=("name", "industry", "billing_city", "billing_country", "owner_id"),
+                            sections={"billing": _l("Billing address"), "shipping": _l("Shipping address")})
     # Tags are the core's record tags (every record has them on its page and list filters), not a column.
 
     name: Mapped[str] = field("text", label=_l("Name"), required=True, length=200, filterable=True)
@@ -64,6 +65,7 @@ class Account(Record, Base):
     shipping_country: Mapped[str | None] = field("select", label=_l("Country"), section="shipping",
                                                  options=COUNTRIES)
     parent_id: Mapped[int | None] = field("relation", label=_l("Parent account"), target="contacts_account")
+    description: Mapped[str | None] = field("long_text", label=_l("Description"))
 
 
 class Contact(Record, Base):
@@ -87,6 +89,7 @@ class Contact(Record, Base):
     country: Mapped[str | None] = field("select", label=_l("Country"), options=COUNTRIES, section="address")
     birthday: Mapped[date | None] = field("date", label=_l("Birthday"))
     language: Mapped[str | None] = field("select", label=_l("Preferred language"), options=LANGUAGES)
+    description: Mapped[str | None] = field("long_text", label=_l("Description"))
     marketing_consent: Mapped[bool] = field("boolean", label=_l("Agrees to marketing email"), required=True,
                                             default=False, section="consent")
     consent_date: Mapped[date | None] = field("date", label=_l("Consent given on"), section="consent")

@@ -4,7 +4,10 @@ The export gathers the contact's fields, the history of its consent fields
 from the audit history, what hangs on the contact in the core's tables
 (notes, activity and attachment metadata, tags) and what other plugins hold
 through the `personal_data` hook. Erasure anonymises the contact through the
-record service (audited) and keeps the business records that point at it.
+record service, erases the old values from the audit history and every other
+copy the core keeps (`trato.privacy.redact`), lets other plugins erase what
+they hold (the `erase_personal_data` hook), and keeps the business records
+that point at it; all in one transaction.
 """
 from __future__ import annotations
 
@@ -12,12 +15,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from trato import Base, Money, RecordData, access, records
-from trato import session as db_session
+from trato import Money, RecordData, access, call_hook, extras, privacy, records
 
 from .models import Contact
 
@@ -25,13 +25,14 @@ ENTITY = Contact.__tablename__
 CONSENT_FIELDS = ("marketing_consent", "consent_date", "consent_source", "consent_text")
 # Cleared by an erasure: what identifies or describes the person, beyond their role at an account.
 ERASED = ("first_name", "email", "email2", "phone", "mobile", "street", "city", "postcode", "country", "birthday",
-          "language", "consent_date", "consent_source", "consent_text")
-# The core's tables read by name, with the columns an export shows (the core has no public reader for them).
+          "language", "description", "consent_date", "consent_source", "consent_text")
+# Replaced rather than cleared; with ERASED and the custom fields, what the audit history no longer shows.
+REPLACED = ("last_name", "marketing_consent")
+# What hangs on the contact, read through `trato.extras`, with the attributes an export shows.
 HANGING = {
-    "notes": ("core_note", ("id", "created_at", "edited_at", "body")),
-    "activities": ("core_activity", ("id", "kind", "subject", "description", "due_at", "done_at", "created_at")),
-    "attachments": ("core_attachment", ("id", "file_name", "content_type", "size", "created_at")),
-    "tags": ("core_tag", ("tag",)),
+    "notes": (extras.notes, ("id", "created_at", "edited_at", "body")),
+    "activities": (extras.activities, ("id", "kind", "subject", "description", "due_at", "done_at", "created_at")),
+    "attachments": (extras.attachments, ("id", "file_name", "content_type", "size", "created_at")),
 }
 
 
@@ -50,34 +51,21 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _hanging(contact_id: int) -> dict[str, list[dict[str, Any]]]:
-    found = {}
-    session = db_session()
-    for section, (name, columns) in HANGING.items():
-        table = Base.metadata.tables.get(name)
-        if table is None:
-            continue
-        rows = session.execute(select(*(table.c[c] for c in columns))
-                               .where(table.c.entity == ENTITY, table.c.record_id == contact_id)
-                               .order_by(table.c[columns[0]])).mappings()
-        found[section] = [jsonable(dict(row)) for row in rows]
+def _hanging(contact_id: int, user: Any) -> dict[str, list[dict[str, Any]]]:
+    found = {section: [jsonable({name: getattr(item, name) for name in shown})
+                       for item in read(ENTITY, contact_id, user)]
+             for section, (read, shown) in HANGING.items()}
+    found["tags"] = [{"tag": tag} for tag in extras.tags(ENTITY, contact_id, user)]
     return found
 
 
 def consent_history(contact_id: int, user: Any) -> list[dict[str, Any]]:
     """Each change of the consent fields, oldest first, from the audit history."""
-    table = Base.metadata.tables.get("core_audit")
-    if table is None:
-        return []
-    visible = set(CONSENT_FIELDS) - access.hidden_fields(user, ENTITY)
-    rows = db_session().execute(select(table.c.at, table.c.action, table.c.changes)
-                                .where(table.c.entity == ENTITY, table.c.record_id == contact_id)
-                                .order_by(table.c.at, table.c.id)).mappings()
     history = []
-    for row in rows:
-        changed = {k: {"from": v[0], "to": v[1]} for k, v in (row["changes"] or {}).items() if k in visible}
+    for entry in extras.history(ENTITY, contact_id, user):  # without the fields the user's role hides
+        changed = {k: {"from": old, "to": new} for k, (old, new) in entry.changes.items() if k in CONSENT_FIELDS}
         if changed:
-            history.append({"at": jsonable(row["at"]), "action": row["action"], "changes": changed})
+            history.append({"at": jsonable(entry.at), "action": entry.action, "changes": changed})
     return history
 
 
@@ -94,21 +82,37 @@ def export(contact_id: int, user: Any) -> dict[str, Any]:
         "contact": jsonable(shown),
         "account": account,
         "consent_history": consent_history(contact_id, user),
-        **_hanging(contact_id),
+        **_hanging(contact_id, user),
     }
-    results = current_app.extensions["trato"].plugins.hook.personal_data(contact=contact, user=user)
+    results = call_hook("personal_data", contact=contact, user=user)
     for sections in results:
         for name, data in (sections or {}).items():
             document.setdefault(name, jsonable(data))
     return document
 
 
-def erase(contact_id: int, user: Any, version: int | None = None) -> RecordData:
-    """Anonymise the person: name replaced, contact details, address, birthday and consent cleared, consent off.
+def _custom_fields() -> list[str]:
+    """The custom fields an administrator added to contacts that describe the person: all but the required ones
+    and the links to other records (relations, users), which the business records need."""
+    entity = records.entity(ENTITY)
+    return [f.name for f in entity.fields.values()
+            if f.custom and not f.required and "target" not in f.settings and f.type.name != "user"]
 
-    The contact stays (deals, activities and notes keep pointing at it); the
-    audit history records the erasure like any other change.
+
+def erase(contact_id: int, user: Any, version: int | None = None) -> RecordData:
+    """Anonymise the person: name replaced, contact details, address, birthday, consent and the custom fields that
+    describe them cleared, consent off; their old values erased from the audit history and the core's other copies.
+
+    The contact stays (deals, activities and notes keep pointing at it). A
+    blocked contact is refused like any change (PermissionRefused): unblock
+    it first. Other plugins erase what they hold through
+    `erase_personal_data`. All of it commits together, or nothing does.
     """
-    values: dict[str, Any] = dict.fromkeys(ERASED)
+    custom = _custom_fields()
+    values: dict[str, Any] = dict.fromkeys((*ERASED, *custom))
     values |= {"last_name": _("Erased person #%(id)s", id=contact_id), "marketing_consent": False}
-    return records.update(ENTITY, contact_id, values, user=user, version=version)
+    with records.atomic():
+        erased = records.update(ENTITY, contact_id, values, user=user, version=version)
+        privacy.redact(ENTITY, contact_id, user=user, fields=(*ERASED, *REPLACED, *custom))
+        call_hook("erase_personal_data", contact=erased, user=user)
+    return erased

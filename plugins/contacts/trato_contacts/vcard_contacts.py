@@ -16,14 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape as html_escape
-from sqlalchemy import insert
 
-from trato import Base, RecordData, ValidationFailed, records
-from trato.fields import localize
-from trato import session as db_session
+from trato import RecordData, ValidationFailed, extras, fields, records
 
 from .duplicates import folded
 from .models import COUNTRIES, LANGUAGES, Contact
@@ -103,14 +99,9 @@ def _account_ids(user: Any) -> dict[str, int]:
             return found
 
 
-def _add_notes(contacts: list[RecordData], notes: list[str | None], user: Any) -> None:
-    """NOTE values as notes on the new contacts, in the import's transaction (the core's notes table, by name)."""
-    table = Base.metadata.tables.get("core_note")
-    rows = [{"entity": ENTITY, "record_id": c.id, "author_id": getattr(user, "id", None),
-             "body": "".join(f"<p>{html_escape(line)}</p>" for line in note.splitlines() if line.strip())}
-            for c, note in zip(contacts, notes) if note and note.strip()]
-    if table is not None and rows:
-        db_session().execute(insert(table), rows)
+def _note_html(note: str) -> str:
+    """A card's NOTE as a note: each of its lines a paragraph."""
+    return "".join(f"<p>{html_escape(line)}</p>" for line in note.splitlines() if line.strip())
 
 
 def import_file(content: str, user: Any) -> Imported:
@@ -132,22 +123,22 @@ def import_file(content: str, user: Any) -> Imported:
     try:
         with records.atomic():
             created = records.bulk_create(ENTITY, rows, user=user)
-            _add_notes(created, notes, user)
+            extras.add_notes(ENTITY, {c.id: _note_html(note) for c, note in zip(created, notes) if note}, user)
     except ValidationFailed as exc:
         return Imported(problems=[Problem(cards[index].number, cards[index].line, message)
-                                  for index, fields in sorted(exc.errors.items())
-                                  for message in _messages(fields)])
+                                  for index, errors in sorted(exc.errors.items())
+                                  for message in _messages(errors)])
     return Imported(created=created, unknown_organisations=unknown)
 
 
-def _messages(fields: Any) -> Iterable[str]:
+def _messages(errors: Any) -> Iterable[str]:
     """A row's validation errors as "Label: message" lines."""
-    if not isinstance(fields, dict):
-        yield str(fields)
+    if not isinstance(errors, dict):
+        yield str(errors)
         return
-    entity = current_app.extensions["trato"].entities.get(ENTITY)
-    for name, messages in fields.items():
-        label = localize(entity.fields[name].label) if name in entity.fields else name
+    entity = records.entity(ENTITY)
+    for name, messages in errors.items():
+        label = fields.localize(entity.fields[name].label) if name in entity.fields else name
         for message in messages if isinstance(messages, list) else [messages]:
             yield f"{label}: {message}"
 

@@ -16,9 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden
 
-from trato import PermissionRefused, QueryError, RecordNotFound, StaleRecord, ValidationFailed, access, records
-from trato.tokens import authenticate_bearer
-from trato.views import ListState, Presenter, visible_fields
+from trato import PermissionRefused, QueryError, RecordNotFound, StaleRecord, ValidationFailed, access, pages, records
 
 from . import duplicates, merge, personal_data, vcard_contacts
 from .form_warning import reasons_of
@@ -37,7 +35,7 @@ def refused(exc: PermissionRefused) -> Any:
 
 
 def _entity_arg(value: str | None) -> str:
-    if value not in merge.MERGEABLE:
+    if value is None or not merge.mergeable(value):
         abort(404)
     return value  # type: ignore[return-value]
 
@@ -54,14 +52,12 @@ def index() -> Any:
 
 def _caller() -> Any:
     """The signed-in user, or the owner of a valid bearer token (API clients call the duplicates lookup)."""
-    if current_user.is_authenticated:
-        return current_user
-    found = authenticate_bearer(request.headers.get("Authorization"))
+    found = pages.caller()
     if found is None:
         problem = {"type": "about:blank", "title": _("Unauthorized"), "status": 401,
                    "detail": _("Sign in, or send a bearer token.")}
         abort(Response(json.dumps(problem), 401, mimetype="application/problem+json"))
-    return found[0]
+    return found
 
 
 @bp.get("/duplicates")
@@ -69,9 +65,10 @@ def lookup() -> Any:
     """Likely duplicates of the values given (or of record `id`), as JSON: what API clients check before creating."""
     user = _caller()
     entity = request.args.get("entity", CONTACTS)
-    if entity not in merge.MERGEABLE:
+    if not merge.mergeable(entity):
         problem = {"type": "about:blank", "title": _("Bad request"), "status": 400,
-                   "detail": _("entity must be contacts_contact or contacts_account."),
+                   "detail": _("entity must be one whose duplicates can be looked up, such as contacts_contact or "
+                               "contacts_account."),
                    "errors": {"entity": [_("Unknown entity.")]}}
         return Response(json.dumps(problem), 400, mimetype="application/problem+json")
     values: dict[str, Any] = {k: request.args[k].strip() for k in duplicates.IDENTIFYING
@@ -86,19 +83,20 @@ def lookup() -> Any:
             abort(404)
     found = duplicates.find(entity, values, user, exclude=exclude)
     return jsonify({"candidates": [
-        {"id": c.record.id, "title": duplicates.title(entity, c.record), "reasons": list(c.reasons),
-         "url": record_page(entity, c.record.id)} for c in found]})
+        {"entity": c.record.entity, "id": c.record.id, "title": duplicates.title(c.record.entity, c.record),
+         "reasons": list(c.reasons), "url": record_page(c.record.entity, c.record.id)} for c in found]})
 
 
 def _merge_page(entity: str, a: Any, b: Any, status: int = 200, message: str | None = None) -> Any:
     """The merge screen: each field's value in A and B to pick from; without B, the likely duplicates of A."""
-    e = current_app.extensions["trato"].entities.get(entity)
+    e = records.entity(entity)
     rows = []
     if b is not None:
         shown_a, shown_b = _shown(e, a), _shown(e, b)  # the fields the user's role hides are not there
         rows = [(name, shown_a[name][0], shown_a[name][1], shown_b[name][1])
                 for name in merge.mergeable_fields(entity) if name in shown_a]
-    candidates = [] if b is not None else duplicates.find(entity, a, current_user, exclude=a.id)
+    candidates = [] if b is not None else [c for c in duplicates.find(entity, a, current_user, exclude=a.id)
+                                           if c.record.entity == entity]
     return render_template("contacts/merge.html", entity=e, a=a, b=b, rows=rows, candidates=candidates,
                            title_of=lambda r: duplicates.title(entity, r), message=message,
                            reasons_of=reasons_of), status
@@ -106,8 +104,7 @@ def _merge_page(entity: str, a: Any, b: Any, status: int = 200, message: str | N
 
 def _shown(entity: Any, record: Any) -> dict[str, tuple[str, str]]:
     """Each field's label and text as the generic pages show them."""
-    presenter = Presenter(entity, [record], current_user)
-    return {s.name: (s.label, s.text) for s in presenter.row(record)}
+    return pages.shown_fields(entity, record, current_user)
 
 
 def _load(entity: str, record_id: int | None) -> Any:
@@ -174,16 +171,10 @@ def vcard_one(record_id: int) -> Response:
 @login_required
 def vcard_list() -> Response:
     """The contacts of a list page's URL (its filters, search and sort, read as the list reads them), up to 500."""
-    entity = current_app.extensions["trato"].entities.get(CONTACTS)
     args = request.args.copy()
     args.poplist("version")  # the vCard version asked for, not a filter on the records' version
-    state = ListState.read(entity, args, {f.name: f for f in visible_fields(entity, current_user)})
-    query = records.query(CONTACTS, user=current_user)
     try:
-        query = query.where(state.node())
-        if state.q:
-            query = query.search(state.q)
-        page = query.order_by(state.sort).page(limit=EXPORT_LIMIT)
+        page = pages.list_query(CONTACTS, args, current_user).page(limit=EXPORT_LIMIT)
     except QueryError as exc:
         abort(400, str(exc))
     shown = [access.without_hidden(current_user, CONTACTS, c) for c in page.items]
@@ -227,12 +218,18 @@ def personal_data_export(record_id: int) -> Response:
 @bp.post("/contacts/<int:record_id>/erase")
 @login_required
 def erase(record_id: int) -> Any:
+    """Erase the person (the panel's form, HTMX or plain): back to the contact's page with what happened."""
     _load(CONTACTS, record_id)
     try:
         personal_data.erase(record_id, current_user, version=request.form.get("version", type=int))
     except StaleRecord:
         flash(_("Someone else changed this contact in the meantime; look at it again before erasing it."), "error")
-        return redirect(record_page(CONTACTS, record_id))
-    flash(_("The person's data was erased; the contact remains, anonymised, for the business records."),
-          "success")
-    return redirect(record_page(CONTACTS, record_id))
+    except ValidationFailed as exc:
+        flash(_("The person's data could not be erased: %(reason)s", reason=exc), "error")
+    else:
+        flash(_("The person's data was erased; the contact remains, anonymised, for the business records."),
+              "success")
+    target = record_page(CONTACTS, record_id)
+    if request.headers.get("HX-Request") == "true":
+        return Response("", 204, {"HX-Redirect": target})
+    return redirect(target)

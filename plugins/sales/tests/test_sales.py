@@ -9,7 +9,7 @@ import pytest
 
 from trato import Money, SaveRefused, ValidationFailed, records
 from trato_sales import reports
-from trato_sales.conversion import ConversionRefused, DealWish, convert
+from trato_sales.conversion import Choices, ConversionRefused, DealWish, convert
 
 
 def _stages(app) -> dict[str, int]:
@@ -27,17 +27,20 @@ def test_a_deal_takes_its_probability_from_the_stage_and_refuses_another_pipelin
     stages = _stages(ctx)
     rep = make_user(name="Rita Rep")
     deal = records.create("sales_deal", {"name": "Flota", "pipeline_id": stages["_pipeline"],
-                                         "stage_id": stages["Proposal"], "amount": {"amount": "1000", "currency": "EUR"}},
+                                         "stage_id": stages["Proposal"],
+                                         "amount": {"amount": "1000", "currency": "EUR"}},
                           user=rep)
     assert deal["probability"] == Decimal("50.00")
     assert deal["stage_changed_at"] is not None
     other = records.create("sales_pipeline", {"name": "Servicios"}, user=None)
     foreign = records.create("sales_stage", {"name": "Solicitud", "pipeline_id": other.id, "position": 1}, user=None)
-    with pytest.raises(SaveRefused, match="another pipeline"):
+    with pytest.raises(ValidationFailed) as refused:  # at the field, so that a form shows it there
         records.update("sales_deal", deal.id, {"stage_id": foreign.id}, user=rep, version=deal.version)
-    with pytest.raises(SaveRefused, match="negative"):
+    assert "another pipeline" in str(refused.value.errors["stage_id"])
+    with pytest.raises(ValidationFailed) as refused:
         records.update("sales_deal", deal.id, {"amount": {"amount": "-5", "currency": "EUR"}}, user=rep,
                        version=deal.version)
+    assert "negative" in str(refused.value.errors["amount"])
     assert records.get("sales_deal", deal.id, user=rep)["stage_id"] == stages["Proposal"]
 
 
@@ -96,10 +99,11 @@ def test_new_leads_are_assigned_round_robin_within_a_team(ctx, make_user):
 
 def test_converting_a_lead_makes_account_contact_and_deal_once(ctx):
     stages = _stages(ctx)
-    lead = records.create("sales_lead", {"first_name": "Jorge", "last_name": "Pascual", "company": "Floristería Pascual",
-                                         "email": "jorge@example.es", "status": "qualified"}, user=None)
-    converted = convert(lead.id, user=None, deal=DealWish("Furgoneta", stages["_pipeline"], stages["Proposal"],
-                                                           {"amount": "25000", "currency": "EUR"}))
+    lead = records.create("sales_lead", {"first_name": "Jorge", "last_name": "Pascual",
+                                         "company": "Floristería Pascual", "email": "jorge@example.es",
+                                         "status": "qualified"}, user=None)
+    converted = convert(lead.id, user=None, choices=Choices(deal=DealWish(
+        "Furgoneta", stages["_pipeline"], stages["Proposal"], {"amount": "25000", "currency": "EUR"}))).lead
     assert converted["status"] == "converted" and converted["converted_at"] is not None
     account = records.get("contacts_account", converted["account_id"], user=None)
     contact = records.get("contacts_contact", converted["contact_id"], user=None)
@@ -115,8 +119,8 @@ def test_a_failed_conversion_creates_nothing(ctx):
     stages = _stages(ctx)
     lead = records.create("sales_lead", {"last_name": "Molina", "company": "Reformas Molina"}, user=None)
     with pytest.raises((SaveRefused, ValidationFailed)):
-        convert(lead.id, user=None, deal=DealWish("Mal", stages["_pipeline"], stages["Proposal"],
-                                                    {"amount": "-1", "currency": "EUR"}))
+        convert(lead.id, user=None, choices=Choices(deal=DealWish("Mal", stages["_pipeline"], stages["Proposal"],
+                                                                  {"amount": "-1", "currency": "EUR"})))
     assert records.query("contacts_account", user=None).count().value == 0
     assert records.query("contacts_contact", user=None).count().value == 0
     assert records.get("sales_lead", lead.id, user=None)["status"] == "new"
@@ -126,10 +130,13 @@ def test_funnel_forecast_and_goals_add_up(ctx, make_user):
     stages = _stages(ctx)
     rep = make_user(name="Rita")
     soon = date.today() + timedelta(days=3)
+    reason = records.query("sales_lost_reason", user=None).order_by("position").page().items[0].id
+    closing = {"Won": {"closed_on": soon}, "Lost": {"lost_reason_id": reason}}  # won (by its date) in soon's month
     for name, stage, amount in (("A", "Qualification", "100"), ("B", "Proposal", "200"), ("C", "Won", "400"),
                                 ("D", "Lost", "800")):
         records.create("sales_deal", {"name": name, "pipeline_id": stages["_pipeline"], "stage_id": stages[stage],
-                                      "amount": {"amount": amount, "currency": "EUR"}, "close_date": soon}, user=rep)
+                                      "amount": {"amount": amount, "currency": "EUR"}, "close_date": soon,
+                                      **closing.get(stage, {})}, user=rep)
     steps = {s.stage.name: s.reached for s in reports.funnel(stages["_pipeline"], rep)}
     assert steps["Prospecting"] == 3 and steps["Proposal"] == 2 and steps["Won"] == 1
     rows = reports.forecast(rep, "month", start=soon.replace(day=1))
@@ -149,8 +156,8 @@ def test_account_pages_show_a_deals_panel_only_while_sales_is_enabled(sales_app,
     stages = _stages(sales_app)
     with sales_app.app_context():
         account = records.create("contacts_account", {"name": "Acme"}, user=None)
-        records.create("sales_deal", {"name": "Acme fleet", "account_id": account.id, "pipeline_id": stages["_pipeline"],
-                                      "stage_id": stages["Proposal"]}, user=None)
+        records.create("sales_deal", {"name": "Acme fleet", "account_id": account.id,
+                                      "pipeline_id": stages["_pipeline"], "stage_id": stages["Proposal"]}, user=None)
     client = client_as("admin")
     assert "Acme fleet" in client.get(f"/r/contacts_account/{account.id}").get_data(as_text=True)
     switch.disable(sales_app, "sales")
@@ -216,7 +223,7 @@ def test_demo_data_fills_pipelines_deals_leads_and_follow_ups(sales_app, make_us
 
     make_user(admin=True, app=sales_app)
     with sales_app.app_context():
-        assert load_demo(sales_app, locale) == ["contacts", "sales"]
+        assert load_demo(sales_app, locale).plugins == ["contacts", "sales"]
         session().rollback()  # the demo committed in a session of its own: look again
         pipelines = {p["name"] for p in records.query("sales_pipeline", user=None).page().items}
         assert pipeline in pipelines and len(pipelines) == 3  # with the one enabling the plugin made

@@ -12,6 +12,7 @@ plugin = Plugin(
     name="sales",
     label=_l("Sales"),
     hooks="trato_sales.hooks",
+    hookspecs="trato_sales.hookspecs",
     core=">=0.1,<0.2",
     requires=("contacts",),
     description=_l("Leads, deals, pipelines with their kanban board, forecasts and sales goals."),

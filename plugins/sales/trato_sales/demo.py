@@ -6,20 +6,22 @@ accounts (found by name), so load after it (the core loads in dependency order).
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, table, column
 from sqlalchemy.orm import Session
 
-from trato import directory
-from trato.activity.models import Activity, Note
+from trato import demo_owners, directory, extras, fields
 
-from .models import AssignmentRule, Deal, DealContact, Goal, Lead, LeadEvent, Pipeline, ScoreRule, Stage
+from .models import AssignmentRule, Deal, DealContact, Goal, Lead, LeadEvent, LostReason, Pipeline, ScoreRule, Stage
 from .setup import FIRST_PIPELINE
 
-ACCOUNTS = table("contacts_account", column("id"), column("name"))
+ACCOUNTS = table("contacts_account", column("id"), column("name"), column("owner_id"), column("team_id"))
 CONTACTS = table("contacts_contact", column("id"), column("account_id"))
 
 OTHER_PIPELINES = {
@@ -34,21 +36,9 @@ OTHER_PIPELINES = {
                           ("Firmado", 100, "won", None), ("Rechazado", 0, "lost", None)])],
 }
 
-# deal name, account, pipeline (0 first, 1 cars, 2 services), stage index, amount, days to close, next step key
-DEALS: list[tuple[Any, ...]] = [
-    ("Flota de furgonetas 2027", "Transportes Levante Express", 1, 2, "184500.00", 40, "visit"),
-    ("Renting de 12 turismos", "Grupo Ruiz", 1, 3, "96000.00", 20, "bank"),
-    ("Coche de dirección", "Bodegas Valdelosa", 1, 1, "52900.00", 30, "drive"),
-    ("Vehículos de cortesía", "Hotel Mirador de la Bahía", 1, 0, "61000.00", 75, "call"),
-    ("Furgoneta taller", "Talleres Hermanos Ruiz", 1, 4, "34750.00", -10, None),
-    ("Monovolumen clínica", "Clínica Dental Sonrisa", 1, 5, "41200.00", -20, None),
-    ("Mantenimiento de flota", "Transportes Levante Express", 2, 1, "18400.00", 15, "quote"),
-    ("Plan de mantenimiento anual", "Nortech Software", 2, 0, "7600.00", 25, "call"),
-    ("Seguro de flota", "Fundación Educa Futuro", 0, 2, "12300.00", 35, "proposal"),
-    ("Fleet electrification study", "Liffey Analytics", 0, 3, "28000.00", 12, "proposal"),
-    ("Company cars for consultants", "Harbour Lane Consulting", 0, 1, "73500.00", 60, "call"),
-    ("Vitrinas y exposición", "Maison Lefèvre", 0, 4, "15800.00", -5, None),
-]
+# The deals, in demo_deals.json (data, not code): name per language, account (by name), pipeline (0 first,
+# 1 cars, 2 services), stage index, amount, days to close (negative: closed that long ago), next step key.
+DEALS: list[dict[str, Any]] = json.loads((Path(__file__).parent / "demo_deals.json").read_text(encoding="utf-8"))
 NEXT_STEPS = {
     "en": {"visit": "Visit the depot with the operations manager", "bank": "Send the bank's financing approval",
            "drive": "Book a test drive", "call": "Call to agree on needs", "quote": "Send the revised quote",
@@ -58,6 +48,9 @@ NEXT_STEPS = {
            "quote": "Enviar el presupuesto revisado", "proposal": "Presentar la propuesta"},
 }
 LOST_REASON = {"en": "Chose a competitor's lower price", "es": "Eligió la oferta más barata de la competencia"}
+# The scoring rules' names: web form, Spain, meeting, web visit, email opened.
+RULE_NAMES = {"en": ("Web form", "Spain", "Meeting", "Web visit", "Email opened"),
+              "es": ("Formulario web", "España", "Reunión", "Visita a la web", "Email abierto")}
 
 # first name, last name, company, email, city, country, source, status, rating, events
 LEADS: list[tuple[Any, ...]] = [
@@ -79,10 +72,10 @@ LEADS: list[tuple[Any, ...]] = [
 ]
 
 
-def _stamp(owner: int | None) -> dict[str, Any]:
+def _stamp(owner: int | None, team: int | None = None) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
-    return {"created_at": now, "updated_at": now, "version": 1, "owner_id": owner, "created_by": owner,
-            "updated_by": owner}
+    return {"created_at": now, "updated_at": now, "version": 1, "owner_id": owner, "team_id": team,
+            "created_by": owner, "updated_by": owner}
 
 
 def _pipeline(session: Session, name: str, stages: list[tuple[Any, ...]], position: int, owner: int | None
@@ -108,14 +101,21 @@ NOTES = {
 }
 
 
+@dataclass(frozen=True)
+class _Author:
+    """Who the demo says wrote its notes and activities (the first administrator): `trato.extras` needs an id."""
+
+    id: int | None
+
+
 def _follow_up(session: Session, deal_id: int, step: str, stage_index: int, owner: int | None, now: datetime,
                language: str) -> None:
     """A note on the deal and its next step as an activity: some overdue, some due soon."""
-    session.add(Note(entity="sales_deal", record_id=deal_id, author_id=owner, body=NOTES[language], created_at=now))
-    due = now + timedelta(days=stage_index * 2 - 3, hours=2)
-    session.add(Activity(entity="sales_deal", record_id=deal_id, kind=("call", "meeting", "task")[stage_index % 3],
-                         subject=step, description="", due_at=due, assignee_id=owner, created_by=owner,
-                         created_at=now, updated_at=now))
+    author = _Author(owner)
+    extras.add_note("sales_deal", deal_id, NOTES[language], author, session=session)
+    extras.add_activity("sales_deal", deal_id, author, kind=("call", "meeting", "task")[stage_index % 3],
+                        subject=step, due_at=now + timedelta(days=stage_index * 2 - 3, hours=2),
+                        assignee_id=owner, session=session)
 
 
 def load(session: Session, locale: str) -> None:
@@ -127,48 +127,68 @@ def load(session: Session, locale: str) -> None:
     name, stages = FIRST_PIPELINE[language]
     pipelines = [_pipeline(session, first or name, stages, 1, owner)]  # the one enabling the plugin made
     pipelines += [_pipeline(session, n, s, i, owner) for i, (n, s) in enumerate(OTHER_PIPELINES[language], start=2)]
-    accounts = dict(session.execute(select(ACCOUNTS.c.name, ACCOUNTS.c.id)).all())
+    # A deal is its account's owner's (the demo's reps own the accounts, trato.demo_owners); leads go round them.
+    reps = [(o.user_id, o.team_id) for o in demo_owners(session)] or [(owner, None)]
+    holders = {name: (account_id, (rep_id, team)) for name, account_id, rep_id, team in session.execute(
+        select(ACCOUNTS.c.name, ACCOUNTS.c.id, ACCOUNTS.c.owner_id, ACCOUNTS.c.team_id))}
+    accounts = {name: account_id for name, (account_id, _holder) in holders.items()}
+    reason = session.scalar(select(LostReason.id).where(LostReason.deleted_at.is_(None))
+                            .order_by(LostReason.position, LostReason.id).limit(1))
     today = date.today()
     now = datetime.now(timezone.utc)
-    for deal_name, account, pipeline, stage_index, amount, days, step in DEALS:
-        pipeline_id, stage_rows = pipelines[pipeline]
+    for number, deal in enumerate(DEALS):
+        account, stage_index, step = deal["account"], deal["stage"], deal["next_step"]
+        seller, team = holders[account][1] if account in holders and holders[account][1][0] else \
+            reps[number % len(reps)]
+        pipeline_id, stage_rows = pipelines[deal["pipeline"]]
         stage_id, stage = stage_rows[stage_index]
+        entered = now - timedelta(days=3 * (stage_index + 1))
         deal_id = session.execute(insert(Deal).returning(Deal.id), {
-            "name": deal_name, "account_id": accounts.get(account), "pipeline_id": pipeline_id, "stage_id": stage_id,
-            "amount": Decimal(amount), "amount_currency": "EUR", "close_date": today + timedelta(days=days),
+            "name": deal["name"][language], "account_id": accounts.get(account), "pipeline_id": pipeline_id,
+            "stage_id": stage_id,
+            "amount": Decimal(deal["amount"]), "amount_currency": fields.company_currency(),
+            "close_date": today + timedelta(days=deal["days_to_close"]),
             "probability": stage.probability, "next_step": NEXT_STEPS[language].get(step) if step else None,
             "lost_reason": LOST_REASON[language] if stage.outcome == "lost" else None,
-            "stage_changed_at": now - timedelta(days=3 * (stage_index + 1)),
+            "lost_reason_id": reason if stage.outcome == "lost" else None,
+            "closed_on": entered.date() if stage.outcome != "open" else None,
+            "stage_changed_at": entered,
             "reached_position": stage.position if stage.outcome != "lost" else stage_rows[1][1].position,
-            **_stamp(owner)}).scalar_one()
+            **_stamp(seller, team)}).scalar_one()
         if step:
-            _follow_up(session, deal_id, NEXT_STEPS[language][step], stage_index, owner, now, language)
+            _follow_up(session, deal_id, NEXT_STEPS[language][step], stage_index, seller, now, language)
         contact = session.scalar(select(CONTACTS.c.id).where(CONTACTS.c.account_id == accounts.get(account)).limit(1))
         if contact is not None:
             session.execute(insert(DealContact), {"deal_id": deal_id, "contact_id": contact, "role": "decision_maker",
-                                                  **_stamp(owner)})
-    rules = [("Formulario web", "source", "eq", "web_form", None, 20), ("España", "country", "eq", "ES", None, 5),
-             ("Reunión", None, None, None, "meeting", 30), ("Visita a la web", None, None, None, "web_visit", 5),
-             ("Email abierto", None, None, None, "email_opened", 2)]
+                                                  **_stamp(seller, team)})
+    rules = [(RULE_NAMES[language][0], "source", "eq", "web_form", None, 20),
+             (RULE_NAMES[language][1], "country", "eq", "ES", None, 5),
+             (RULE_NAMES[language][2], None, None, None, "meeting", 30),
+             (RULE_NAMES[language][3], None, None, None, "web_visit", 5),
+             (RULE_NAMES[language][4], None, None, None, "email_opened", 2)]
     session.execute(insert(ScoreRule), [
         {"name": n, "field_name": f, "operator": o, "value": v, "event": e, "points": p, "active": True,
          **_stamp(owner)} for n, f, o, v, e, p in rules])
     points = {e: p for _n, _f, _o, _v, e, p in rules if e}
-    for first, last, company, email, city, country, source, status, rating, events in LEADS:
-        score = (20 if source == "web_form" else 0) + (5 if country == "ES" else 0) + sum(points.get(e, 0) for e in events)
+    for number, (first, last, company, email, city, country, source, status, rating, events) in enumerate(LEADS):
+        seller, team = reps[number % len(reps)]
+        score = ((20 if source == "web_form" else 0) + (5 if country == "ES" else 0)
+                 + sum(points.get(e, 0) for e in events))
         lifecycle = "sql" if status == "qualified" else ("mql" if score >= 50 else "lead")
         lead_id = session.execute(insert(Lead).returning(Lead.id), {
             "first_name": first, "last_name": last, "company": company, "email": email, "city": city,
             "country": country, "source": source, "status": status, "rating": rating, "score": score,
-            "lifecycle": lifecycle, **_stamp(owner)}).scalar_one()
+            "lifecycle": lifecycle, **_stamp(seller, team)}).scalar_one()
         for i, kind in enumerate(events):
             session.execute(insert(LeadEvent), {"lead_id": lead_id, "kind": kind,
-                                                "occurred_at": now - timedelta(days=i + 1), **_stamp(owner)})
+                                                "occurred_at": now - timedelta(days=i + 1), **_stamp(seller, team)})
     session.execute(insert(AssignmentRule), {
         "name": "Web España" if language == "es" else "Web, Spain", "position": 1, "active": True,
         "source": "web_form", "country": "ES", "assignee_id": owner, **_stamp(owner)})
     quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     quarter_end = date(quarter.year + quarter.month // 10, (quarter.month + 2) % 12 + 1, 1) - timedelta(days=1)
-    if owner is not None:
-        session.execute(insert(Goal), {"user_id": owner, "period_start": quarter, "period_end": quarter_end,
-                                       "amount": Decimal("250000.00"), "amount_currency": "EUR", **_stamp(owner)})
+    for seller, team in reps:  # each rep's quarter (the administrator's where the demo made no reps)
+        if seller is not None:
+            session.execute(insert(Goal), {"user_id": seller, "period_start": quarter, "period_end": quarter_end,
+                                           "amount": Decimal("80000.00" if team else "250000.00"),
+                                           "amount_currency": fields.company_currency(), **_stamp(seller, team)})

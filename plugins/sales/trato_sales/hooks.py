@@ -8,11 +8,18 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import Fragment, NavItem, RecordData, TaskRegistry, hookimpl, records, submit
+from trato import (
+    ApiAction, Fragment, NavItem, RecordData, TaskRegistry, access, hookimpl, privacy, records, submit,
+)
 
-from . import demo, reports, rules, setup
-from .models import ENTITIES, Deal, DealContact, Lead, LeadEvent, ScoreRule
-from .views import bp, pipelines
+# conversion_views and duplicate_pages add their routes to the blueprint `bp` when imported.
+from . import (  # noqa: F401
+    api, closing, conversion_views, demo, duplicate_pages, lead_duplicates, lead_privacy, lost_views, reports, rules,
+    setup,
+)
+from .models import ENTITIES, Deal, DealContact, Goal, Lead, LeadEvent, ScoreRule
+from .slots import page_slot, stage_names  # noqa: F401 (page_slot is a hook: the account page's button and tab)
+from .views import bp
 
 
 @hookimpl
@@ -22,24 +29,31 @@ def entities() -> list[type]:
 
 @hookimpl
 def blueprints() -> list[Blueprint]:
-    return [bp]
+    return [bp, lost_views.bp]
 
 
 @hookimpl
 def navigation(user: Any) -> list[NavItem]:
-    return [NavItem("records.listing", _l("Leads"), priority=30, values={"entity": Lead.__tablename__}),
-            NavItem("sales.board", _l("Deals"), priority=31),
-            NavItem("sales.forecast", _l("Forecast"), priority=32)]
+    area = _l("Sales")
+    return [NavItem("records.listing", _l("Leads"), priority=30, icon="target-arrow", group=area,
+                    values={"entity": Lead.__tablename__}),
+            NavItem("sales.board", _l("Deals"), priority=31, icon="layout-kanban", group=area),
+            NavItem("sales.forecast", _l("Forecast"), priority=32, icon="chart-line", group=area)]
 
 
 @hookimpl
-def before_save(entity: str, values: dict[str, Any], previous: RecordData | None, user: Any) -> str | None:
+def before_save(entity: str, values: dict[str, Any], previous: RecordData | None,
+                user: Any) -> str | dict[str, str] | None:
     if entity == Deal.__tablename__:
         return rules.check_deal(values, previous)
     if entity == Lead.__tablename__:
         if previous is None:
             rules.assign(values, user)
         return rules.rate_lead(values, previous)
+    if entity == Goal.__tablename__:
+        return rules.check_goal(values)
+    if entity == ScoreRule.__tablename__:
+        return rules.check_score_rule(values)
     return None
 
 
@@ -75,31 +89,29 @@ def register_tasks(tasks: TaskRegistry) -> None:
 def detail_panels(entity: str, record: Any, user: Any) -> list[Fragment]:
     """The deals of an account, and those a contact takes part in; on a lead, its conversion."""
     if entity == Lead.__tablename__:
-        return [Fragment(_l("Conversion"), "sales/lead_panel.html", {"lead": record}, priority=5)]
+        return [Fragment(_l("Conversion"), "sales/lead_panel.html", {"lead": record}, priority=5),
+                Fragment(_l("Personal data"), "sales/lead_person.html", {
+                    "record_id": record.id, "version": record.version,
+                    "can_erase": access.allowed(user, entity, "edit", record)}, priority=80),
+                privacy.block_panel(entity, record, user)]
     if entity == Deal.__tablename__:
         return [Fragment(_l("Attention"), "sales/deal_warning.html", {"deal": record}, priority=1)] \
             if reports.overdue(record, date.today()) else []
-    if entity == "contacts_account":
-        deals = records.query(Deal.__tablename__, user=user).where({"account_id": record["id"]}) \
-            .order_by("-close_date").page(limit=20).items
-    elif entity == "contacts_contact":
-        links = records.query(DealContact.__tablename__, user=user).where({"contact_id": record["id"]}) \
-            .page(limit=20).items
-        ids = [link["deal_id"] for link in links]
-        deals = records.query(Deal.__tablename__, user=user).where({"id__in": ids}).page(limit=20).items if ids else []
-    else:
-        return []
-    stage_names = {s.id: s.name for p in pipelines() for s in reports.stages(p.id)}
-    return [Fragment(_l("Deals"), "sales/panel.html", {"deals": deals, "stages": stage_names,
-                                                       "account_id": record["id"] if entity == "contacts_account"
-                                                       else None}, priority=10)]
+    if entity != "contacts_contact":
+        return []  # an account's deals are its Pipeline tab (slots.py)
+    links = records.query(DealContact.__tablename__, user=user).where({"contact_id": record["id"]}) \
+        .page(limit=20).items
+    ids = [link["deal_id"] for link in links]
+    deals = records.query(Deal.__tablename__, user=user).where({"id__in": ids}).page(limit=20).items if ids else []
+    return [Fragment(_l("Deals"), "sales/panel.html", {"deals": deals, "stages": stage_names()}, priority=10)]
 
 
 @hookimpl
 def dashboard_widgets(user: Any) -> list[Fragment]:
-    return [Fragment(_l("My open deals"), "sales/widget_deals.html", setup.my_deals(user), priority=10),
+    return [Fragment(_l("My open deals"), "sales/widget_deals.html", setup.my_deals(user, closing.today()),
+                     priority=10),
             Fragment(_l("Leads by source"), "sales/widget_leads.html", setup.leads_by_source(user), priority=12),
-            Fragment(_l("Won this month"), "sales/widget_goal.html", setup.won_this_month(user, date.today()),
+            Fragment(_l("Won this month"), "sales/widget_goal.html", setup.won_this_month(user, closing.today()),
                      priority=11)]
 
 
@@ -115,3 +127,19 @@ def demo_data(session: Session, locale: str) -> None:
     demo.load(session, locale)
 
 
+@hookimpl
+def api_actions() -> list[ApiAction]:
+    """GET and POST /api/v1/sales_lead/<id>/convert."""
+    return api.actions()
+
+
+@hookimpl(optionalhook=True)
+def erase_personal_data(contact: RecordData, user: Any) -> None:
+    """Contacts is erasing a person: the leads converted into them are erased too (lead_privacy)."""
+    lead_privacy.erase_converted(contact, user)
+
+
+@hookimpl(optionalhook=True)
+def duplicate_finders() -> dict[str, Any]:
+    """Leads' likely duplicates (leads and contacts), for contacts' form warning, panel, lookup and merge screen."""
+    return {Lead.__tablename__: lead_duplicates.find}

@@ -57,9 +57,25 @@ class Stage(Record, Base):
                                          help=_l("Deals that stay longer in this stage are flagged on the board."))
 
 
+class LostReason(Record, Base):
+    """Why deals are lost: the list a lost deal's reason is chosen from, kept by administrators."""
+
+    __tablename__ = "sales_lost_reason"
+    __entity__ = EntityInfo(_l("Lost reason"), _l("Lost reasons"), title="name", search=("name",),
+                            list_columns=("name", "position", "active"))
+
+    name: Mapped[str] = field("text", label=_l("Name"), required=True, length=120, unique=True)
+    position: Mapped[int | None] = field("integer", label=_l("Order"))
+    active: Mapped[bool] = field("boolean", label=_l("Active"), required=True, default=True,
+                                 help=_l("Inactive reasons stay on the deals that have them but are no longer "
+                                         "offered."))
+
+
 class Lead(Record, Base):
     __tablename__ = "sales_lead"
+    # The leads list leaves converted ones out until its filter is removed.
     __entity__ = EntityInfo(_l("Lead"), _l("Leads"), title="last_name", title_parts=("first_name", "last_name"),
+                            list_filter={"status__ne": "converted"},
                             search=("first_name", "last_name", "company", "email"),
                             list_columns=("last_name", "first_name", "company", "status", "rating", "score",
                                           "owner_id"))
@@ -103,23 +119,31 @@ class Deal(Record, Base):
     name: Mapped[str] = field("text", label=_l("Name"), required=True, length=200)
     account_id: Mapped[int | None] = field("relation", label=_l("Account"), target="contacts_account")
     pipeline_id: Mapped[int] = field("relation", label=_l("Pipeline"), target="sales_pipeline", required=True)
-    stage_id: Mapped[int] = field("relation", label=_l("Stage"), target="sales_stage", required=True)
-    amount: Mapped[Money | None] = field("money", label=_l("Amount"), currency="EUR")
+    stage_id: Mapped[int] = field("relation", label=_l("Stage"), target="sales_stage", required=True,
+                                  within="pipeline_id")
+    amount: Mapped[Money | None] = field("money", label=_l("Amount"))
     close_date: Mapped[date | None] = field("date", label=_l("Expected close date"), filterable=True)
+    # Set by the plugin when the deal moves to a won or lost stage (closing.py); goals and the forecast count by it.
+    closed_on: Mapped[date | None] = field("date", label=_l("Closed on"), filterable=True,
+                                           help=_l("The day the deal was won or lost; filled in when it moves "
+                                                   "to a won or lost stage."))
     probability: Mapped[Decimal | None] = field("percent", label=_l("Probability"),
                                                 help=_l("Taken from the stage unless you change it."))
-    lost_reason: Mapped[str | None] = field("text", label=_l("Lost reason"), length=200)
+    lost_reason_id: Mapped[int | None] = field("relation", label=_l("Lost reason"), target="sales_lost_reason",
+                                               help=_l("Required when the deal is lost."))
+    lost_reason: Mapped[str | None] = field("text", label=_l("Lost reason details"), length=200)
     next_step: Mapped[str | None] = field("text", label=_l("Next step"), length=200)
-    stage_changed_at: Mapped[datetime | None] = field("datetime", label=_l("In this stage since"))
+    stage_changed_at: Mapped[datetime | None] = field("datetime", label=_l("In this stage since"), system_set=True)
     # The furthest stage (by order) the deal has reached, kept when it is lost: the funnel counts from it.
-    reached_position: Mapped[int | None] = field("integer", label=_l("Furthest stage reached"))
+    reached_position: Mapped[int | None] = field("integer", label=_l("Furthest stage reached"), system_set=True)
 
 
 class DealContact(Record, Base):
     """A person taking part in a deal, and their role in it."""
 
     __tablename__ = "sales_deal_contact"
-    __entity__ = EntityInfo(_l("Deal contact"), _l("Deal contacts"), list_columns=("deal_id", "contact_id", "role"))
+    __entity__ = EntityInfo(_l("Deal contact"), _l("Deal contacts"), list_columns=("deal_id", "contact_id", "role"),
+                            title_pattern="{contact_id} — {deal_id}")
 
     deal_id: Mapped[int] = field("relation", label=_l("Deal"), target="sales_deal", required=True)
     contact_id: Mapped[int] = field("relation", label=_l("Contact"), target="contacts_contact", required=True)
@@ -130,7 +154,8 @@ class LeadEvent(Record, Base):
     """Something a lead did (opened an email, visited the site) that scoring rules can give points for."""
 
     __tablename__ = "sales_lead_event"
-    __entity__ = EntityInfo(_l("Lead activity"), _l("Lead activity"), list_columns=("lead_id", "kind", "occurred_at"))
+    __entity__ = EntityInfo(_l("Lead activity"), _l("Lead activity"), list_columns=("lead_id", "kind", "occurred_at"),
+                            title_pattern="{kind} — {lead_id}")
 
     lead_id: Mapped[int] = field("relation", label=_l("Lead"), target="sales_lead", required=True)
     kind: Mapped[str] = field("select", label=_l("What happened"), options=EVENTS, required=True)
@@ -180,10 +205,11 @@ class Goal(Record, Base):
                             list_columns=("user_id", "team", "period_start", "period_end", "amount"))
 
     user_id: Mapped[int | None] = field("user", label=_l("Salesperson"))
-    team: Mapped[int | None] = field("team", label=_l("Team"), help=_l("Instead of a person."))
+    # Not "Team": every record has a team of its own (team_id, who it belongs to), shown in the same form.
+    team: Mapped[int | None] = field("team", label=_l("Team the goal is for"), help=_l("Instead of a person."))
     period_start: Mapped[date] = field("date", label=_l("From"), required=True)
     period_end: Mapped[date] = field("date", label=_l("To"), required=True)
-    amount: Mapped[Money] = field("money", label=_l("Amount to win"), currency="EUR", required=True)
+    amount: Mapped[Money] = field("money", label=_l("Amount to win"), required=True)
 
 
-ENTITIES = [Pipeline, Stage, Lead, Deal, DealContact, LeadEvent, ScoreRule, AssignmentRule, Goal]
+ENTITIES = [Pipeline, Stage, LostReason, Lead, Deal, DealContact, LeadEvent, ScoreRule, AssignmentRule, Goal]

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from trato import Change, RecordData, directory, records
 from trato import session as db_session
 
+from . import closing
 from .models import AssignmentRule, Lead, LeadEvent, ScoreRule, Stage
 
 # A lead whose score reaches this is marketing qualified; one whose status is "qualified", sales qualified.
@@ -33,16 +34,17 @@ def stage_row(stage_id: int | None) -> Any:
                                                               Stage.__table__.c.deleted_at.is_(None))).first()
 
 
-def check_deal(values: dict[str, Any], previous: RecordData | None) -> str | None:
-    """Refuse a stage of another pipeline or a negative amount; take probability and dates from the stage."""
+def check_deal(values: dict[str, Any], previous: RecordData | None) -> str | dict[str, str] | None:
+    """Refuse a stage of another pipeline or a negative amount; take probability and dates from the stage;
+    date a win or loss and ask a lost deal for its reason (closing.py)."""
     stage = stage_row(values.get("stage_id"))
     if stage is None:
         return _("Choose a stage of the deal's pipeline.")
     if stage.pipeline_id != values.get("pipeline_id"):
-        return _("The stage %(stage)s belongs to another pipeline.", stage=stage.name)
+        return {"stage_id": _("The stage %(stage)s belongs to another pipeline.", stage=stage.name)}
     amount = values.get("amount")
     if amount is not None and amount.amount < 0:
-        return _("The amount cannot be negative.")
+        return {"amount": _("The amount cannot be negative.")}
     moved = previous is None or previous["stage_id"] != stage.id
     if moved:
         values["stage_changed_at"] = datetime.now(timezone.utc)
@@ -50,6 +52,20 @@ def check_deal(values: dict[str, Any], previous: RecordData | None) -> str | Non
             values["probability"] = stage.probability  # the stage's, unless the user set one with the move
     if stage.outcome != "lost":
         values["reached_position"] = max(stage.position, values.get("reached_position") or 0)
+    return closing.settle(values, previous, stage)
+
+
+def check_goal(values: Mapping[str, Any]) -> dict[str, str] | None:
+    """A goal's period must not end before it starts (it would count nothing)."""
+    if values["period_end"] < values["period_start"]:
+        return {"period_end": _("The period must end on or after the day it starts.")}
+    return None
+
+
+def check_score_rule(values: Mapping[str, Any]) -> dict[str, str] | None:
+    """A scoring rule looks at a lead field or counts an event; one with neither would never give points."""
+    if not values.get("field_name") and not values.get("event"):
+        return {"field_name": _("Give the lead field to look at, or the event to count.")}
     return None
 
 

@@ -5,16 +5,16 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from flask import has_app_context
 from flask_babel import get_locale
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from trato import records
-from trato.roles import defaults as roles
+from trato import fields, records, roles
 from trato import session as db_session
 
 from . import reports
-from .models import Deal, Lead, Pipeline, Stage
+from .models import Lead, Pipeline, Stage
 
 # name, probability, meaning, days before a deal is flagged
 FIRST_PIPELINE = {
@@ -27,16 +27,17 @@ FIRST_PIPELINE = {
 }
 
 
-def _language() -> str:
-    try:
-        locale = get_locale()
-    except RuntimeError:  # no request: the command line
-        locale = None
-    return "es" if locale is not None and locale.language == "es" else "en"
+def install_language() -> str:
+    """The language set-up rows are made in: the signed-in person's (or the one a command forces), else the
+    install's (`default_locale`), so that `trato init` on a Spanish install makes "Ventas" and its stages."""
+    locale = get_locale() if has_app_context() else None
+    language = locale.language if locale is not None else fields.install_language()
+    return "es" if language == "es" else "en"
 
 
 # Set-up every user reads and only administrators change.
-SHARED = ("sales_pipeline", "sales_stage", "sales_score_rule", "sales_assignment_rule", "sales_goal")
+SHARED = ("sales_pipeline", "sales_stage", "sales_lost_reason", "sales_score_rule", "sales_assignment_rule",
+          "sales_goal")
 
 
 def share_setup(session: Session) -> None:
@@ -53,7 +54,7 @@ def default_pipeline(session: Session) -> None:
     """
     if session.scalar(select(Pipeline.id).limit(1)) is not None:
         return
-    name, stages = FIRST_PIPELINE[_language()]
+    name, stages = FIRST_PIPELINE[install_language()]
     now = datetime.now(timezone.utc)
     stamp = {"created_at": now, "updated_at": now, "version": 1}
     pipeline_id = session.execute(insert(Pipeline).returning(Pipeline.id),
@@ -64,15 +65,24 @@ def default_pipeline(session: Session) -> None:
         for position, (stage, probability, outcome, days) in enumerate(stages, start=1)])
 
 
-def my_deals(user: Any) -> dict[str, Any]:
-    """The user's open deals by stage, across pipelines."""
-    deals = records.query(Deal.__tablename__, user=user).where({"owner_id": user.id}).statement().subquery()
-    stage = Stage.__table__
-    rows = db_session().execute(
-        select(stage.c.name, func.count(), func.sum(deals.c.amount), deals.c.amount_currency)
-        .join(stage, stage.c.id == deals.c.stage_id).where(stage.c.outcome == "open")
-        .group_by(stage.c.position, stage.c.name, deals.c.amount_currency).order_by(stage.c.position)).all()
-    return {"rows": rows}
+def my_deals(user: Any, today: date) -> dict[str, Any]:
+    """The user's open deals by stage, across pipelines: a row per stage with its amount in the base currency
+    (other currencies converted at today's rates, which `converted_on` then names), or, when a rate is missing,
+    a row per stage and currency."""
+    rows = reports.open_by_stage(user)
+    by_stage: dict[str, list[tuple[int, Decimal | None, str | None]]] = {}
+    for stage, count, amount, currency in rows:
+        by_stage.setdefault(stage, []).append((count, amount, currency))
+    merged, converted = [], False
+    for stage, parts in by_stage.items():
+        amounts = [(currency, amount) for _count, amount, currency in parts if amount is not None]
+        total = reports.in_base(amounts, today) if amounts else None
+        if amounts and total is None:
+            return {"rows": rows, "converted_on": None}
+        converted = converted or bool(total and total.converted)
+        merged.append((stage, sum(count for count, _amount, _currency in parts),
+                       total.amount if total else None, total.currency if total else None))
+    return {"rows": merged, "converted_on": today if converted else None}
 
 
 def leads_by_source(user: Any) -> dict[str, Any]:
@@ -84,15 +94,9 @@ def leads_by_source(user: Any) -> dict[str, Any]:
 
 
 def won_this_month(user: Any, today: date) -> dict[str, Any]:
-    """What the user won this month, against the goals that cover today."""
-    first = today.replace(day=1)
-    deals = records.query(Deal.__tablename__, user=user).where(
-        {"owner_id": user.id, "close_date__gte": first.isoformat(), "close_date__lte": today.isoformat()}
-    ).statement().subquery()
-    stage = Stage.__table__
-    won = db_session().execute(
-        select(deals.c.amount_currency, func.sum(deals.c.amount)).join(stage, stage.c.id == deals.c.stage_id)
-        .where(stage.c.outcome == "won").group_by(deals.c.amount_currency)).all()
+    """What the user won this month (by the day each deal was won), against the goals that cover today."""
     goals = [p for p in reports.goal_progress(user, {}) if p.goal["user_id"] == user.id
              and p.goal["period_start"] <= today <= p.goal["period_end"]]
-    return {"won": won, "goals": goals}
+    won = reports.won_between(user, today.replace(day=1), today)
+    return {"won": won, "won_total": reports.in_base(won, today) if won else None, "goals": goals,
+            "base_currency": fields.company_currency()}

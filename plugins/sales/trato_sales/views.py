@@ -1,4 +1,4 @@
-"""The sales pages: the board per pipeline, the funnel, the forecast, goals, and converting a lead.
+"""The sales pages: the board per pipeline, the funnel, the forecast and goals (converting a lead: conversion_views).
 
 Lists, detail pages and forms of leads, deals and the rest are the core's
 generic pages; these are the views that only sales has. Reads go through
@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from trato import (
-    PermissionRefused, QueryError, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed, directory, records,
+    PermissionRefused, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed, access, directory, posted_version,
+    records, stale_message,
 )
 
-from . import reports
-from .conversion import DealWish, account_candidates, convert
+from . import closing, lead_privacy, reports
 from .models import Deal, Lead, Pipeline
-from .rules import stage_row
 
 bp = Blueprint("sales", __name__, url_prefix="/sales", template_folder="templates")
 
@@ -63,10 +62,12 @@ def board() -> str:
     pages = [(stage, records.query(Deal.__tablename__, user=user).where({"stage_id": stage.id})
               .order_by("close_date,id").page(limit=CARDS_PER_COLUMN)) for stage in reports.stages(pipeline.id)]
     accounts = _account_names({d["account_id"] for _stage, page in pages for d in page.items}, user)
-    columns = [(stage, [(deal, reports.stale(deal, stage)) for deal in page.items],
+    columns = [(stage, [(deal, reports.stale(deal, stage)) for deal in reports.visible_deals(page.items, user)],
                 totals.get(stage.id, reports.Totals()), page.next_cursor is not None) for stage, page in pages]
+    # The cards the user may change (their role's edit scope, a share, not blocked): only those can be dragged.
+    movable = access.permitted(user, Deal.__tablename__, "edit", [d for _s, page in pages for d in page.items])
     return render_template("sales/board.html", pipeline=pipeline, pipelines=pipelines(), columns=columns,
-                           accounts=accounts)
+                           accounts=accounts, movable=movable)
 
 
 def _account_names(ids: set[int | None], user: Any) -> dict[int, str]:
@@ -86,18 +87,23 @@ def move_deal() -> Any:
     """A card dropped in another column: the deal moves to that stage, or the reason it cannot."""
     deal_id = request.form.get("id", type=int)
     stage_id = request.form.get("value", type=int)
-    version = request.form.get("version", type=int)
     if deal_id is None or stage_id is None:
         return jsonify(message=_("Choose a deal and a stage.")), 400
     try:
+        version = posted_version(Deal.__tablename__, deal_id)
         saved = records.update(Deal.__tablename__, deal_id, {"stage_id": stage_id}, user=_user(), version=version)
     except RecordNotFound:
         return jsonify(message=_("This deal no longer exists, or you may not see it.")), 404
-    except StaleRecord:
-        return jsonify(message=_("Someone else changed this deal meanwhile; the board shows it as it is now.")), 409
+    except StaleRecord as exc:
+        return jsonify(message=stale_message(exc, _("Someone else changed this deal meanwhile; the board shows it as "
+                                                    "it is now."))), 409
     except PermissionRefused as exc:
         return jsonify(message=str(exc)), 403
-    except (SaveRefused, ValidationFailed) as exc:
+    except ValidationFailed as exc:  # a lost stage wants a reason: the board asks for it in a dialog
+        dialog = url_for("sales_lost.lose", deal_id=deal_id, stage=stage_id, version=version) \
+            if closing.REASON in exc.errors else None
+        return jsonify(message=_first_message(exc), dialog=dialog), 422
+    except SaveRefused as exc:
         return jsonify(message=_first_message(exc)), 422
     return jsonify(version=saved.version, message=_("%(deal)s moved.", deal=saved["name"]))
 
@@ -148,43 +154,24 @@ def goals() -> str:
                            teams=directory.team_names(p.goal["team"] for p in progress))
 
 
-@bp.route("/leads/<int:lead_id>/convert", methods=["GET", "POST"])
+@bp.post("/leads/<int:lead_id>/erase")
 @login_required
-def convert_lead(lead_id: int) -> Any:
-    user = _user()
+def erase_lead(lead_id: int) -> Any:
+    """Erase the person a lead holds (its panel's form, HTMX or plain): back to the lead's page with what happened."""
     try:
-        lead = records.get(Lead.__tablename__, lead_id, user=user)
+        lead_privacy.erase(lead_id, current_user, version=posted_version(Lead.__tablename__, lead_id))
     except RecordNotFound:
         abort(404)
-    error = None
-    if request.method == "POST":
-        try:
-            converted = convert(lead_id, user=user, account_id=request.form.get("account_id", type=int) or None,
-                                deal=_deal_wish(lead))
-        except (SaveRefused, PermissionRefused, QueryError) as exc:
-            error = str(exc)
-        except ValidationFailed as exc:
-            error = _("The lead could not be converted: %(reason)s", reason=_first_message(exc))
-        except RecordNotFound:
-            error = _("That account no longer exists, or you may not see it.")
-        else:
-            flash(_("%(name)s was converted.", name=lead["last_name"]), "success")
-            return redirect(url_for("records.detail", entity=Lead.__tablename__, record_id=converted.id))
-    return render_template("sales/convert.html", lead=lead, candidates=account_candidates(lead, user),
-                           pipelines=pipelines(), stages={p.id: reports.stages(p.id) for p in pipelines()},
-                           error=error, form=request.form), 422 if error else 200
-
-
-def _deal_wish(lead: Any) -> DealWish | None:
-    """The deal the conversion form asks for, if its box is ticked."""
-    form = request.form
-    if not form.get("create_deal"):
-        return None
-    amount = form.get("amount", "").strip()
-    stage = stage_row(form.get("stage_id", type=int))
-    if stage is None:
-        raise SaveRefused(_("Choose the deal's pipeline and stage."))
-    return DealWish(form.get("deal_name", "").strip() or lead["company"] or lead["last_name"], stage.pipeline_id,
-                    stage.id,
-                    {"amount": amount, "currency": form.get("currency") or "EUR"} if amount else None,
-                    form.get("close_date") or None)
+    except PermissionRefused as exc:  # the role may not change it, or it is blocked
+        abort(403, description=str(exc))
+    except StaleRecord as exc:
+        flash(stale_message(exc, _("Someone else changed this lead in the meantime; look at it again before erasing "
+                                   "it.")), "error")
+    except (ValidationFailed, SaveRefused) as exc:
+        flash(_("The person's data could not be erased: %(reason)s", reason=exc), "error")
+    else:
+        flash(_("The person's data was erased; the lead remains, anonymised, for the sales figures."), "success")
+    target = url_for("records.detail", entity=Lead.__tablename__, record_id=lead_id)
+    if request.headers.get("HX-Request") == "true":
+        return Response("", 204, {"HX-Redirect": target})
+    return redirect(target)

@@ -7,7 +7,7 @@ Create Date: 2026-11-22
 Adds the `team_id` record column that core revision c005 brought, on
 installs whose contacts tables were made before it.
 """
-from trato.migration_helpers import ensure_record_columns
+from trato import migration
 
 revision = "k002"
 down_revision = "k001"
@@ -17,7 +17,7 @@ depends_on = "c005"
 
 def upgrade() -> None:
     for table in ("contacts_account", "contacts_contact"):
-        ensure_record_columns(table)
+        migration.ensure_record_columns(table)
 
 
 def downgrade() -> None:

@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from trato import record_columns
-from trato.fields import ExactDecimal
+from trato import migration
 
 revision = "s001"
 down_revision = None
@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(120), nullable=False),
         sa.Column("pipeline_id", sa.Integer(), _ref("sales_pipeline"), nullable=False, index=True),
         sa.Column("position", sa.BigInteger(), nullable=False),
-        sa.Column("probability", ExactDecimal(2)),
+        sa.Column("probability", migration.ExactDecimal(2)),
         sa.Column("outcome", SELECT, nullable=False),
         sa.Column("max_days", sa.BigInteger()),
     )
@@ -49,10 +49,10 @@ def upgrade() -> None:
         sa.Column("account_id", sa.Integer(), _ref("contacts_account"), index=True),
         sa.Column("pipeline_id", sa.Integer(), _ref("sales_pipeline"), nullable=False, index=True),
         sa.Column("stage_id", sa.Integer(), _ref("sales_stage"), nullable=False, index=True),
-        sa.Column("amount", ExactDecimal(2)),
+        sa.Column("amount", migration.ExactDecimal(2)),
         sa.Column("amount_currency", sa.String(3)),
         sa.Column("close_date", sa.Date(), index=True),
-        sa.Column("probability", ExactDecimal(2)),
+        sa.Column("probability", migration.ExactDecimal(2)),
         sa.Column("lost_reason", sa.String(200)),
         sa.Column("next_step", sa.String(200)),
         sa.Column("stage_changed_at", WHEN),
@@ -120,7 +120,7 @@ def upgrade() -> None:
         sa.Column("team", sa.Integer()),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
-        sa.Column("amount", ExactDecimal(2), nullable=False),
+        sa.Column("amount", migration.ExactDecimal(2), nullable=False),
         sa.Column("amount_currency", sa.String(3)),
     )
 

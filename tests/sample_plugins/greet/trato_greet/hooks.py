@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from trato import Fragment, NavItem, crontab, hookimpl, session
+from trato.access import Permission
 
 from .models import Greeting, Tick
 from .views import bp
@@ -75,3 +76,8 @@ def plugin_enabled(name):
 @hookimpl
 def plugin_disabled(name):
     EVENTS.append(("disabled", name))
+
+
+@hookimpl
+def permissions():
+    return [Permission("greet_moderate", _l("Moderate greetings"), _l("Hide other people's greetings."))]

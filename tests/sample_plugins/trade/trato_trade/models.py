@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow.validate import Range
 from sqlalchemy.orm import Mapped
 
-from trato import Base, EntityInfo, Money, Record, field
+from trato import Base, EntityInfo, Money, Record, RecordLink, field
 from trato.fields import IntegerType
 
 
@@ -25,6 +25,16 @@ class Rating(IntegerType):
 
 
 RATING = Rating()
+
+
+def signed(values: dict[str, Any]) -> Any:
+    """A deal tagged "signed" is locked: only its notes may still change."""
+    return _l("the deal is signed") if "signed" in (values.get("tags") or []) else None
+
+
+def kept(values: dict[str, Any]) -> bool:
+    """A deal tagged "keep" stays in the recycle bin until purged by hand."""
+    return "keep" in (values.get("tags") or [])
 
 
 class Account(Record, Base):
@@ -47,7 +57,8 @@ class Account(Record, Base):
 
 class Deal(Record, Base):
     __tablename__ = "trade_deal"
-    __entity__ = EntityInfo(_l("Deal"), _l("Deals"), title="name", list_columns=("name", "account_id", "amount"))
+    __entity__ = EntityInfo(_l("Deal"), _l("Deals"), title="name", list_columns=("name", "account_id", "amount"),
+                            locked=signed, unlocked_fields=("notes",), keep=kept)
 
     name: Mapped[str] = field("text", label=_l("Name"), required=True)
     account_id: Mapped[int | None] = field("relation", label=_l("Account"), target="trade_account")
@@ -65,3 +76,4 @@ class Deal(Record, Base):
     rating: Mapped[int | None] = field(RATING, label=_l("Rating"))
     contract: Mapped[dict[str, Any] | None] = field("file", label=_l("Contract"))
     assignee_id: Mapped[int | None] = field("user", label=_l("Assignee"))
+    related: Mapped[RecordLink | None] = field("record_link", label=_l("Related record"))

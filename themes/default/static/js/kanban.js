@@ -1,5 +1,7 @@
 // The kanban board: cards dragged between columns (SortableJS). A drop is saved by the server through the
-// record service; if it refuses, the card goes back where it was and the reason is shown.
+// record service; if it refuses, the card goes back where it was and the reason is shown. A refusal that
+// names a `dialog` (the move needs more, such as why a deal was lost) loads that form with htmx into the
+// board's dialog (`data-dialog`); saving it moves the card, cancelling leaves it where it was.
 (() => {
   const say = (text, failed) => {
     const box = document.getElementById("kanban-message");
@@ -57,6 +59,10 @@
       card.dataset.version = result.version;
       say(result.message, false);
       await reload(board);
+    } else if (result.dialog && board.dataset.dialog && typeof htmx !== "undefined") {
+      putBack(evt);
+      say("", false);
+      htmx.ajax("GET", result.dialog, {target: board.dataset.dialog, swap: "innerHTML"});
     } else {
       putBack(evt);
       say(result.message || board.dataset.failed, true);
@@ -70,7 +76,7 @@
     board.querySelectorAll(".kanban-cards").forEach((list) => {
       Sortable.create(list, {
         group: "kanban-" + board.dataset.by,
-        draggable: ".kanban-card",
+        draggable: ".kanban-card[data-movable]",  // the server marks the cards the user may change
         onEnd: (evt) => moved(board, evt),
       });
     });

@@ -1,0 +1,42 @@
+"""The record page's tabs in a real browser: links that HTMX swaps in place, reached and moved between by keyboard
+(arrow keys, as the ARIA tablist pattern expects), and a plugin's tab beside the core's."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from trato import records
+
+pytestmark = pytest.mark.browser
+
+
+def test_tabs_switch_in_place_and_by_keyboard(page: Page, live_signed_in) -> None:
+    live = live_signed_in(["trade"])
+    with live.app.test_request_context():
+        account = records.create("trade_account", {"name": "Acme Ibérica", "city": "Bilbao"}, user=live.admin)
+        records.create("trade_deal", {"name": "Fleet renewal", "account_id": account.id}, user=live.admin)
+    url = f"{live.base_url}/r/trade_account/{account.id}"
+    page.goto(url)
+    tabs = page.get_by_role("tablist")
+    expect(tabs.get_by_role("tab", selected=True)).to_have_text("Details")
+    expect(page.get_by_role("tabpanel")).to_contain_text("Bilbao")
+    expect(page.locator("#panel-trade-open-deals")).to_be_hidden()
+
+    tabs.get_by_role("tab", name="Open deals").click()  # the trade plugin's tab
+    expect(page).to_have_url(f"{url}?tab=trade-open-deals")
+    expect(page.get_by_role("tabpanel")).to_contain_text("Fleet renewal")
+    expect(tabs.get_by_role("tab", selected=True)).to_have_text("Open deals")
+
+    tabs.get_by_role("tab", selected=True).focus()
+    page.keyboard.press("Home")
+    expect(tabs.get_by_role("tab", name="Details")).to_be_focused()
+    page.keyboard.press("ArrowLeft")  # wraps round to the last tab
+    expect(tabs.get_by_role("tab", name="Open deals")).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(tabs.get_by_role("tab", name="Timeline and files")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{url}?tab=timeline")
+    expect(page.get_by_role("tabpanel")).to_contain_text("Add a note")
+
+    page.go_back()
+    expect(page).to_have_url(f"{url}?tab=trade-open-deals")

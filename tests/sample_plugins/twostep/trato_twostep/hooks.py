@@ -1,0 +1,1 @@
+"""twostep implements no hooks: only its migrations matter to the tests."""
