@@ -148,3 +148,5 @@ from . import numbering as _numbering  # noqa: E402,F401
 from .calendars import models as _calendars  # noqa: E402,F401
 # Document templates edited by admins and the PDFs kept for issued records (trato.documents).
 from .documents import models as _documents  # noqa: E402,F401
+# The mail outbox, mail templates and senders' profiles (trato.mail).
+from .mail import models as _mail  # noqa: E402,F401

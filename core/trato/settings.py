@@ -66,6 +66,10 @@ class Settings:
     smtp_starttls: bool = False
     smtp_from: str = "trato@localhost"
     mail_attachment_max_mb: int = 25  # a received message keeps its larger attachments out, with a note (mailin/)
+    smtp_tls: bool = False  # TLS from the first byte (port 465), rather than STARTTLS
+    mail_per_hour: int = 0  # messages the outbox sends per hour, all workers together; 0: no limit (mail/outbox.py)
+    mail_max_attempts: int = 8  # tries of a message the server refuses for now, before it is failed
+    mail_stale_seconds: int = 300  # a message claimed this long ago by a silent worker: that worker died
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -184,11 +188,14 @@ def _validate(settings: Settings) -> None:
     for name in ("recycle_retention_days", "session_idle_minutes", "session_max_days", "login_max_failures",
                  "login_max_failures_per_ip", "login_lockout_minutes", "invite_valid_hours", "smtp_port",
                  "max_upload_mb", "api_requests_per_minute", "api_requests_per_minute_per_ip",
-                 "api_max_failures_per_ip", "api_lockout_minutes", "job_stale_seconds"):
+                 "api_max_failures_per_ip", "api_lockout_minutes", "job_stale_seconds", "mail_max_attempts",
+                 "mail_stale_seconds"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"TRATO_{name.upper()}: must be at least 1")
     if settings.trusted_proxies < 0:
         raise ConfigError("TRATO_TRUSTED_PROXIES: must be 0 or more")
+    if settings.mail_per_hour < 0:
+        raise ConfigError("TRATO_MAIL_PER_HOUR: must be 0 (no limit) or more")
     if settings.backup_keep < 0:
         raise ConfigError("TRATO_BACKUP_KEEP: must be 0 (no scheduled backups) or more")
 

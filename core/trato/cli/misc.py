@@ -18,6 +18,7 @@ from ..fields import install_language
 from ..hooks import switch
 from ..hooks.host import dependency_order
 from ..jobs import prepare_queue, recover
+from ..mail import outbox
 from ..users import count_users, create_user
 from .common import app, refreshed_state, state
 from .run import run
@@ -119,6 +120,8 @@ def worker(workers: int) -> None:
     click.echo(f"Worker started with {workers} thread(s); tasks: {', '.join(sorted(st.tasks))}")
     prepare_queue(st.huey)
     recover(app())  # a job whose worker died before this one started
+    if any(outbox.recover(app()).values()):  # mail a dead worker was sending
+        outbox.wake()
     consumer = st.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     heartbeat = ConsumerBeat(st.huey, parent_from_env())
     heartbeat.start()
