@@ -104,6 +104,7 @@ def register_core_views(app: Flask) -> None:
     from ..api import docs as api_docs
     from . import (  # noqa: F401  (admin_* add to admin)
         account, admin, admin_audit, admin_calendars, admin_companies, admin_documents, admin_entities, admin_locks,
+        admin_mail,
         admin_role_permissions, admin_roles,
         admin_series, admin_teams,
         admin_users, admin_versions, auth, home, jobs, profile, recycle_bin,
