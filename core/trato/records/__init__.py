@@ -24,7 +24,7 @@ from .errors import (
     ValidationFailed,
 )
 from .filters import Condition, Group, from_json, from_params
-from .lines import Totals, lines
+from .lines import ByLine, Totals, lines
 from .locks import reason as lock_reason
 from .query import MAX_LIMIT, Page, RecordQuery, query
 from ..replica import lagging
@@ -39,6 +39,7 @@ __all__ = [
     "aggregate",
     "atomic",
     "Bucket",
+    "ByLine",
     "Change",
     "Condition",
     "Count",
