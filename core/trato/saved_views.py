@@ -1,9 +1,10 @@
-"""The tables of saved views (smart lists): a named page state per entity, and each user's default one."""
+"""The tables of saved views (smart lists): a named page state per entity, each user's default one, and the
+columns and widths each user keeps for a list."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base
@@ -40,3 +41,15 @@ class DefaultView(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True)
     entity: Mapped[str] = mapped_column(String(64), primary_key=True)
     view_id: Mapped[int] = mapped_column(ForeignKey("core_saved_view.id", ondelete="CASCADE"))
+
+
+class ListLayout(Base):
+    """The columns a user chose for an entity's list and the widths they dragged them to, kept until they reset
+    them: a bare list opens with them, where a saved view or a URL does not name its own columns."""
+
+    __tablename__ = "core_list_layout"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64), primary_key=True)
+    columns: Mapped[str] = mapped_column(Text, default="")  # field names, comma-separated; empty: the default ones
+    widths: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # field name -> width in CSS pixels

@@ -123,3 +123,31 @@ def test_select_all_then_a_mass_update(page: Page, trade_live, make_record) -> N
     expect(page.locator(".flash-success")).to_contain_text("Stage was changed on 2 records.")
     with trade_live.app.app_context():
         assert [records.get("trade_deal", d.id, user=None)["stage"] for d in deals] == ["won", "won"]
+
+
+def test_a_column_dragged_wider_or_moved_by_keyboard_keeps_its_width(page: Page, trade_live, make_record,
+                                                                     console_errors) -> None:
+    make_record("trade_deal", app=trade_live.app, name="Renovación flota")
+    page.goto(trade_live.url("/r/trade_deal/"))
+    header = page.locator('th[data-column="amount"]')
+    before = header.bounding_box()["width"]
+    handle = header.locator(".column-resizer")
+    box = handle.bounding_box()
+    with page.expect_response(lambda r: r.url.endswith("/layout/width")) as kept:
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 120, box["y"] + box["height"] / 2, steps=5)
+        page.mouse.up()
+    assert kept.value.status == 204
+    dragged = int(header.get_attribute("data-width"))
+    assert abs(dragged - (before + 120 - box["width"] / 2)) <= 8
+    page.reload()
+    expect(header).to_have_attribute("data-width", str(dragged))
+    assert abs(header.bounding_box()["width"] - dragged) <= 2
+    handle.focus()
+    with page.expect_response(lambda r: r.url.endswith("/layout/width")):
+        page.keyboard.press("ArrowLeft")
+    expect(handle).to_have_attribute("aria-valuenow", str(dragged - 16))
+    page.reload()
+    expect(header).to_have_attribute("data-width", str(dragged - 16))
+    assert console_errors == []

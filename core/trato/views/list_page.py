@@ -18,7 +18,7 @@ from ..directory import active_users
 from ..fields import localize
 from ..records import QueryError
 from ..records.filters import field_name
-from . import saved
+from . import layouts, saved
 from .cells import Cells
 from .inline import editable_fields
 from .inputs import signed_in
@@ -57,7 +57,8 @@ def listing(entity: str) -> Any:
     if not request.args and e.list_filter:  # the entity's own default, such as leads not yet converted
         return redirect(f"{url_for('records.listing', entity=e.name)}?{urlencode(dict(e.list_filter))}")
     visible = {f.name: f for f in visible_fields(e, user)}
-    state = ListState.read(e, request.args, visible)
+    layout = layouts.kept(e.name, user)
+    state = ListState.read(e, request.args, visible, layouts.kept_columns(layout))
     if request.args.get("_field"):
         return _builder_redirect(e.name, state)
     error, page, total, alternatives = None, None, None, []
@@ -80,6 +81,7 @@ def listing(entity: str) -> Any:
                    filter_fields=filter_fields(visible),
                    labels={name: localize(f.label) for name, f in visible.items()},
                    headers=[visible[c] for c in state.columns], operator_labels=OPERATOR_LABELS,
+                   widths=layout.widths if layout else {}, width_limits=(layouts.MIN_WIDTH, layouts.MAX_WIDTH),
                    alternatives=alternatives, can_create=access.allowed(user, e, "create"), can_edit=can_edit,
                    can_delete=access.allowed(user, e, "delete"), can_export=access.allowed(user, e, "export"),
                    mass_fields=mass_fields(e, user) if can_edit else [],

@@ -13,7 +13,7 @@ read the same state and add their own settings (`by`, `sum`, `field`, ...).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -99,9 +99,12 @@ class ListState:
     tag: str = ""  # records carrying this tag (tags are kept beside records, not in a column)
 
     @classmethod
-    def read(cls, entity: Entity, args: MultiDict[str, str], visible: Mapping[str, Field]) -> ListState:
+    def read(cls, entity: Entity, args: MultiDict[str, str], visible: Mapping[str, Field],
+             kept: Sequence[str] = ()) -> ListState:
+        """The state the URL asks for; its columns, when it names none, those the user `kept`, else the default."""
         asked = args.getlist("col") or args.get("cols", "").split(",")  # the column chooser's boxes, or the URL's
-        cols = tuple(c for c in asked if c in visible) or default_columns(entity, visible)
+        cols = (tuple(c for c in asked if c in visible) or tuple(c for c in kept if c in visible)
+                or default_columns(entity, visible))
         filters = []
         for key, value in args.items(multi=True):
             if key in RESERVED or key.startswith("_"):
