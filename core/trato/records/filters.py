@@ -49,6 +49,20 @@ def field_name(entity: Entity, name: str) -> str:
     return custom.name if custom is not None and custom.custom else name
 
 
+def by_column_names(entity: Entity, values: Any) -> Any:
+    """A record's `values` with each custom field the admin named `region` under its column's name `cf_region`
+    (unless that is given too), so that a write takes the name the admin chose as filters do; anything but a
+    mapping is left for validation to refuse."""
+    if not isinstance(values, Mapping):
+        return values
+
+    def key_of(given: str) -> str:
+        column = field_name(entity, given)
+        return given if column != given and column in values else column
+
+    return {key_of(key): value for key, value in values.items()}
+
+
 def from_params(pairs: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> Group:
     """`field[__op]=value` pairs, all of which must hold."""
     items = pairs.items() if isinstance(pairs, Mapping) else pairs

@@ -23,6 +23,7 @@ from .common import (
 )
 from .data import Change, RecordData
 from .errors import StaleRecord
+from .filters import by_column_names
 from .lines import LINES, compute_totals, current_lines, loaded_with, prepare
 from .locks import check_change, check_delete
 from .restorable import check_restorable
@@ -41,7 +42,8 @@ def bulk_create(entity: str | Entity, rows: Sequence[Mapping[str, Any]], *, user
     e = entity_of(entity)
     access.check(user, e, "create")
     with transaction() as session:
-        own, plans, line_errors = prepare(session, e, list(enumerate(rows)), user, None)
+        given = [(index, by_column_names(e, row)) for index, row in enumerate(rows)]
+        own, plans, line_errors = prepare(session, e, given, user, None)
         loaded = loaded_with(line_errors, lambda: load_all(session, e, e.schemas["create"], own, user))
         names = [f.name for f in writable(e)]
         now, uid = utcnow(), user_id(user)
@@ -84,7 +86,7 @@ def bulk_update(entity: str | Entity, items: Sequence[Change], *, user: Any) -> 
             access.check(user, e, "edit", current[item.id])  # what the policy adds (a blocked record)
             if item.version is not None and item.version != current[item.id].version:
                 raise StaleRecord(e.name, item.id, current[item.id].version)
-        given = [(c.id, c.values) for c in items]
+        given = [(c.id, by_column_names(e, c.values)) for c in items]
         own, plans, line_errors = prepare(session, e, given, user, current_lines(session, e, given))
         loaded = loaded_with(line_errors, lambda: load_all(session, e, e.schemas["update"], own, user, current))
         names = [f.name for f in writable(e)]
