@@ -9,6 +9,7 @@ from . import currencies, jobs, planner_stats, scheduled_backups, sessions
 from .activity import reminders
 from .mail import tasks as mail_tasks
 from .jobs import JobContext, TaskRegistry, crontab
+from .mailin import tasks as mailin_tasks
 from .models import Job, utcnow
 from .records.purge import purge_expired
 from .transfer import tasks as transfer_tasks
@@ -66,4 +67,5 @@ def register_core_tasks(tasks: TaskRegistry) -> None:
     transfer_tasks.register(tasks)
     reminders.register(tasks)
     currencies.register(tasks)
+    mailin_tasks.register(tasks)
     mail_tasks.register(tasks)

@@ -72,8 +72,10 @@ def main() -> None:
     from . import archive
     from . import db as db_cmds
     from . import entities, i18n, misc, plugins, rates, records, scaffold, upgrade, users
+    from ..mailin import pipe as mail_in
 
     sys.excepthook = _no_traceback
-    for module in (db_cmds, archive, upgrade, plugins, users, entities, records, rates, i18n, misc, scaffold):
+    for module in (db_cmds, archive, upgrade, plugins, users, entities, records, rates, i18n, misc, scaffold,
+                   mail_in):
         module.register(cli)
     cli.main(prog_name="trato")

@@ -600,3 +600,34 @@ def document_context(entity: str, record: RecordData | None, context: dict[str, 
                 context["taxes"] = [{"rate": "21 %", "base": "100,00 €", "amount": "21,00 €"}] \\
                     if record is None else tax_breakdown(record)
     """
+
+
+@hookspec(firstresult=True)
+def mail_received(mail: Any) -> tuple[str, int] | None:
+    """Claim a message that came in by mail: return `(entity, record_id)` of the record it belongs to, or None.
+
+    Called once per message taken in (IMAP poller, `trato mail-in`, or
+    `POST /api/v1/mail/in`), for enabled plugins, after the core matched it
+    by conversation and addresses and before it deals with an unknown
+    sender; the first plugin that answers claims it (email to case). `mail`
+    is a `trato.mailin.MailInfo`: `id`, `message_id`, `subject`, `sender`,
+    `sender_name`, `recipients`, `body` (plain text), `source` ("imap",
+    "pipe", "http"), `mailbox` (its name or None), `matches` (the
+    `(entity, id)` records it was matched to) and `auto_submitted` (an
+    out-of-office or other machine reply: do not answer it). The record
+    returned (say, a case the plugin created with `records.create(...,
+    user=None)`) gets the message on its timeline with its attachments,
+    beside the matched ones, and the message is marked claimed. Runs inside
+    the intake's transaction under a savepoint: raising undoes what the
+    plugin wrote and the message is logged as if unclaimed, with a note.
+    Our own messages coming back (loops) are never offered.
+
+    Example::
+
+        @hookimpl
+        def mail_received(mail):
+            if mail.mailbox != "support" or mail.auto_submitted:
+                return None
+            case = records.create("service_case", {"subject": mail.subject, "email": mail.sender}, user=None)
+            return "service_case", case.id
+    """

@@ -1,0 +1,341 @@
+"""Mail in against a real IMAP server (a private Dovecot), the MTA pipe as a real process, and bad mail."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import types
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import func, select
+
+from trato import db, extras, hookimpl, records
+from trato.mailin import imap, take
+from trato.mailin.models import Mailbox, MailLink, ReceivedMail
+
+from .support.mail_in_servers import PASSWORD, USER, CuttingRelay, Dovecot
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    folder = Path(tempfile.mkdtemp(prefix="trato-dovecot-"))
+    os.chmod(folder, 0o755)  # dovecot's own users walk into it
+    server = Dovecot(folder / "dovecot")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_box(dovecot: Dovecot) -> Dovecot:
+    dovecot.empty()
+    return dovecot
+
+
+@pytest.fixture
+def crm(make_app):
+    return make_app(plugins=["contacts", "sales"])
+
+
+def mid(subject: str) -> str:
+    """The Message-ID the test messages get from their subject."""
+    return re.sub(r"[^a-z0-9]+", "-", subject.lower()) + "@client.example"
+
+
+def message(subject: str, *, sender: str = "Ana Ruiz <ana@client.example>", to: str = "crm@ours.example",
+            message_id: str | None = None, in_reply_to: str | None = None, attachment: bytes | None = None,
+            name: str = "offer.pdf", body: str = "Hello,\n\nsee attached.") -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+    msg["Message-ID"] = f"<{message_id or mid(subject)}>"
+    msg["Date"] = "Mon, 07 Dec 2026 10:00:00 +0100"
+    if in_reply_to:
+        msg["In-Reply-To"] = f"<{in_reply_to}>"
+        msg["References"] = f"<older@ours.example> <{in_reply_to}>"
+    msg.set_content(body)
+    if attachment is not None:
+        maintype, subtype = ("application", "pdf") if attachment.startswith(b"%PDF") else ("application", "zip")
+        msg.add_attachment(attachment, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+def sent_by_outbox(app, message_id: str, entity: str, record_id: int) -> None:
+    """A row as mail out's outbox keeps a message it sent; every other required column gets a plain value."""
+    engine = app.extensions["trato"].engine
+    with engine.begin() as conn:
+        outbox = sa.Table("core_mail_outbox", sa.MetaData(), autoload_with=conn)
+        values: dict[str, object] = {"message_id": message_id, "entity": entity, "record_id": record_id}
+        for col in outbox.columns:
+            if col.name in values or col.nullable or col.primary_key or col.server_default is not None:
+                continue
+            kind = col.type.python_type if not isinstance(col.type, sa.JSON) else list
+            values[col.name] = {str: "sent", int: 1, list: []}.get(kind, None) \
+                if kind is not sa.DateTime else None
+            if values[col.name] is None:
+                from trato.models import utcnow
+                values[col.name] = utcnow()
+        conn.execute(outbox.insert().values(**values))
+
+
+def mailbox(app, port: int, **values) -> int:
+    with app.extensions["trato"].sessionmaker() as session:
+        box = Mailbox(name=values.pop("name", "sales"), host=values.pop("host", "127.0.0.1"), port=port,
+                      security="none",
+                      username=USER, password=PASSWORD, folder="INBOX", **values)
+        session.add(box)
+        session.commit()
+        return box.id
+
+
+def rows(app, model=ReceivedMail):
+    with app.extensions["trato"].sessionmaker() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(crm, make_record, imap_box):
+    contact = make_record("contacts_contact", first_name="Ana", last_name="Ruiz", email="ana@client.example")
+    other = make_record("contacts_contact", first_name="Eva", last_name="Gil", email="eva@elsewhere.example")
+    sent_by_outbox(crm, "quote-1@ours.example", "contacts_contact", other.id)
+    # The reply comes from an address no record has: only the conversation ties it to Eva's record.
+    imap_box.append(message("Re: your quote", sender="Boss <boss@unknown.example>",
+                            in_reply_to="quote-1@ours.example", attachment=PDF))
+    box = mailbox(crm, imap_box.port)
+    with crm.app_context():
+        result = imap.poll(box)
+        assert (result.taken, result.error) == (1, "")
+        notes = extras.notes("contacts_contact", other.id, None)
+        files = extras.attachments("contacts_contact", other.id, None)
+        assert extras.notes("contacts_contact", contact.id, None) == []
+    assert len(notes) == 1 and "Re: your quote" in notes[0].body and "boss@unknown.example" in notes[0].body
+    assert "see attached." in notes[0].body
+    assert [(f.file_name, f.content_type, f.size) for f in files] == [("offer.pdf", "application/pdf", len(PDF))]
+    [mail] = rows(crm)
+    assert (mail.status, mail.source, mail.message_id) == ("logged", "imap", mid("Re: your quote"))
+    # A later answer in the same conversation, from Ana, lands on both: by thread and by her address.
+    imap_box.append(message("Re: Re: your quote", in_reply_to=mid("Re: your quote")))
+    with crm.app_context():
+        assert imap.poll(box).taken == 1
+    assert {(link.entity, link.record_id) for link in rows(crm, MailLink) if link.mail_id != mail.id} == {
+        ("contacts_contact", other.id), ("contacts_contact", contact.id)}
+
+
+def test_the_same_message_polled_twice_is_stored_once(crm, make_record, imap_box):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="ANA@client.example")
+    raw = message("Twice", attachment=PDF)
+    imap_box.append(raw, raw)  # two UIDs, one Message-ID
+    box = mailbox(crm, imap_box.port)
+    with crm.app_context():
+        first = imap.poll(box)
+        session = crm.extensions["trato"].sessionmaker()
+        with session.begin():
+            session.get(Mailbox, box).last_uid = 0  # as if the UIDs had never been recorded
+        again = imap.poll(box)
+        assert len(extras.notes("contacts_contact", contact.id, None)) == 1
+        assert len(extras.attachments("contacts_contact", contact.id, None)) == 1
+    assert (first.taken, first.duplicates, again.taken, again.duplicates) == (1, 1, 0, 2)
+    assert len(rows(crm)) == 1
+
+
+def test_a_connection_dropped_mid_fetch_loses_and_doubles_nothing(crm, make_record, imap_box):
+    make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    imap_box.append(*(message(f"Number {n}") for n in range(1, 4)))
+    relay = CuttingRelay(imap_box.port, cut_after=2)  # the second message's FETCH is cut short
+    box = mailbox(crm, relay.port)
+    try:
+        with crm.app_context():
+            cut = imap.poll(box)
+    finally:
+        relay.close()
+    assert relay.cuts == 1 and cut.taken == 1 and cut.error
+    [state] = rows(crm, Mailbox)
+    assert state.last_uid == 1 and state.last_error == cut.error
+    with crm.app_context():
+        session = crm.extensions["trato"].sessionmaker()
+        with session.begin():
+            session.get(Mailbox, box).port = imap_box.port
+        after = imap.poll(box)
+    assert (after.taken, after.error) == (2, "")
+    assert [m.subject for m in rows(crm)] == ["Number 1", "Number 2", "Number 3"]
+    [state] = rows(crm, Mailbox)
+    assert (state.last_uid, state.last_error) == (3, "")
+
+
+def test_a_new_uidvalidity_reads_the_folder_again_without_doubling(crm, imap_box):
+    imap_box.append(message("Before"))
+    box = mailbox(crm, imap_box.port)
+    with crm.app_context():
+        assert imap.poll(box).taken == 1
+    imap_box.empty()  # the folder rebuilt: new UIDVALIDITY, UIDs from 1 again
+    imap_box.append(message("Before"), message("After"))
+    with crm.app_context():
+        result = imap.poll(box)
+    assert (result.taken, result.duplicates) == (1, 1)
+    assert [m.subject for m in rows(crm)] == ["Before", "After"]
+
+
+def test_a_wrong_password_is_a_clear_state_on_the_mailbox(crm, imap_box):
+    box = mailbox(crm, imap_box.port)
+    with crm.app_context():
+        session = crm.extensions["trato"].sessionmaker()
+        with session.begin():
+            session.get(Mailbox, box).password = "wrong"
+        result = imap.poll(box)
+    assert "AUTHENTICATIONFAILED" in result.error
+    [state] = rows(crm, Mailbox)
+    assert state.last_error == result.error and state.polled_at is not None and state.last_uid == 0
+
+
+def pipe(app, raw: bytes, *args: str, database_url: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    settings = app.extensions["trato"].settings
+    env = {**os.environ, "TRATO_INSTANCE_PATH": str(settings.instance_path),
+           "TRATO_DATABASE_URL": database_url or settings.database_url, "TRATO_SECRET_KEY": "test-secret-key"}
+    return subprocess.run([sys.executable, "-m", "trato.cli", "mail-in", *args], input=raw, env=env,
+                          capture_output=True, timeout=120)
+
+
+def test_the_mta_pipe_answers_with_sysexits(crm, make_record):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    raw = message("Through the pipe", attachment=PDF)
+    done = pipe(crm, raw)
+    assert done.returncode == 0, done.stderr
+    assert b"taken" in done.stdout
+    again = pipe(crm, raw)
+    assert again.returncode == 0 and b"already taken" in again.stdout
+    with crm.app_context():
+        [note] = extras.notes("contacts_contact", contact.id, None)
+        assert "Through the pipe" in note.body
+        assert [f.file_name for f in extras.attachments("contacts_contact", contact.id, None)] == ["offer.pdf"]
+    assert [(m.subject, m.source) for m in rows(crm)] == [("Through the pipe", "pipe")]
+    assert pipe(crm, b"\x00\x01 this is no mail at all").returncode == 65
+    assert pipe(crm, message("For nobody"), "--mailbox", "nosuch").returncode == 67
+    away = "postgresql://nobody@127.0.0.1:1/none" if crm.extensions["trato"].settings.database_url.startswith(
+        "postgresql") else f"sqlite:///{crm.extensions['trato'].settings.instance_path}/missing/none.db"
+    failed = pipe(crm, message("Later"), database_url=away)
+    assert failed.returncode == 75, failed.stderr
+    assert len(rows(crm)) == 1
+
+
+def test_an_unknown_sender_waits_in_the_inbox_or_becomes_a_lead(crm):
+    box_id = mailbox(crm, 0, name="leads", host="", unknown_senders="lead", lead_entity="sales_lead")
+    with crm.app_context():
+        box = db.session().get(Mailbox, box_id)
+        waiting = take(message("Who am I", sender="Zoe Diaz <zoe@new.example>"), "http")
+        made = take(message("New here", sender="Luis Vidal Soto <luis@new.example>"), "pipe", box)
+        auto = take(message("Out of office", sender="bot@new.example").replace(
+            b"Subject:", b"Auto-Submitted: auto-replied\r\nSubject:"), "pipe", box)
+        leads = records.query("sales_lead", user=None).page(limit=10).items
+        assert [(r["first_name"], r["last_name"], r["email"]) for r in leads] == [
+            ("Luis", "Vidal Soto", "luis@new.example")]
+        [note] = extras.notes("sales_lead", leads[0].id, None)
+        assert "New here" in note.body
+    assert (waiting.status, waiting.targets) == ("inbox", ())
+    assert made.status == "lead" and made.targets == (("sales_lead", leads[0].id),)
+    assert auto.status == "inbox"
+
+
+def test_our_own_mail_coming_back_is_a_loop(crm, make_record):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    sent_by_outbox(crm, "ours-1@ours.example", "contacts_contact", contact.id)
+    with crm.app_context():
+        back = take(message("Our own", message_id="ours-1@ours.example", to="ana@client.example"), "imap")
+        tagged = take(message("Tagged").replace(b"Subject:", b"X-Trato-Outbox: 7\r\nSubject:"), "imap")
+        assert extras.notes("contacts_contact", contact.id, None) == []
+    assert (back.status, back.targets, tagged.status) == ("loop", (), "loop")
+
+
+def test_bad_mail_is_kept_with_a_note_saying_what_was_wrong(crm, make_record):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    broken = (b"From: ana@client.example\r\nSubject: Broken\r\nMessage-ID: <broken@client.example>\r\n"
+              b"Content-Type: multipart/mixed; boundary=\"nowhere\"\r\n\r\nno boundary ever comes\r\n")
+    charset = (b"From: ana@client.example\r\nSubject: Charset\r\nMessage-ID: <charset@client.example>\r\n"
+               b"Content-Type: text/plain; charset=x-klingon\r\n\r\nqapla\xe9 caf\xc3\xa9\r\n")
+    big = message("Big", attachment=b"PK\x03\x04" + os.urandom(30 * 1024 * 1024), name="huge.zip")
+    with crm.app_context():
+        results = [take(raw, "pipe") for raw in (broken, charset, big)]
+        notes = extras.notes("contacts_contact", contact.id, None)
+        assert extras.attachments("contacts_contact", contact.id, None) == []
+    assert [r.status for r in results] == ["logged"] * 3
+    by_subject = {m.subject: m for m in rows(crm)}
+    assert "MIME" in by_subject["Broken"].notes
+    assert "x-klingon" in by_subject["Charset"].notes and "qapla" in by_subject["Charset"].body
+    assert "huge.zip refused" in by_subject["Big"].notes and "over the limit of 25 MB" in by_subject["Big"].notes
+    assert by_subject["Big"].size > 30 * 1024 * 1024
+    assert any("huge.zip refused" in n.body for n in notes)
+    with crm.app_context():
+        from trato.mailin.intake import raw_of
+        assert raw_of(by_subject["Big"]) == big  # the message itself is kept whole
+
+
+def test_two_takers_of_one_message_at_once_store_it_once(crm, make_record):
+    import threading
+
+    make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    raw = message("Raced")
+    results, barrier = [], threading.Barrier(4)
+
+    def run() -> None:
+        with crm.app_context():
+            barrier.wait()
+            results.append(take(raw, "pipe"))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.duplicate for r in results) == [False, True, True, True]
+    assert len({r.mail_id for r in results}) == 1
+    with crm.extensions["trato"].sessionmaker() as session:
+        assert session.scalar(select(func.count(MailLink.id))) == 1
+
+
+@hookimpl
+def _casedesk_hook(mail):
+    """The sample plugin's `mail_received`: mail to the support mailbox becomes a record of its own (email to
+    case); mail from a sender called "crash" makes the plugin fail."""
+    if mail.sender.startswith("crash@"):
+        raise RuntimeError("casedesk is down")
+    if mail.mailbox != "support" or mail.auto_submitted:
+        return None
+    case = records.create("contacts_account", {"name": f"Case: {mail.subject}"}, user=None)
+    return "contacts_account", case.id
+
+
+@pytest.fixture
+def casedesk_app(make_app, monkeypatch, tmp_path):
+    from trato import Plugin
+
+    module = types.ModuleType("trato_casedesk_hooks")
+    module.__file__ = str(tmp_path / "trato_casedesk_hooks.py")
+    module.mail_received = _casedesk_hook
+    monkeypatch.setitem(sys.modules, "trato_casedesk_hooks", module)
+    plugin = Plugin(name="casedesk", label="Case desk", hooks="trato_casedesk_hooks")
+    return make_app(plugins=["contacts", "sales", "casedesk"], extra_plugins={"casedesk": plugin})
+
+
+def test_hook_mail_received(casedesk_app, make_record):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="ana@client.example", app=casedesk_app)
+    box_id = mailbox(casedesk_app, 0, name="support", host="")
+    with casedesk_app.app_context():
+        box = db.session().get(Mailbox, box_id)
+        claimed = take(message("Printer on fire", attachment=PDF), "pipe", box)
+        ignored = take(message("Just saying hi"), "pipe")  # not the support mailbox: not claimed
+        failed = take(message("Boom", sender="crash@client.example", to="ana@client.example"), "pipe", box)
+        [case] = records.query("contacts_account", user=None).page(limit=10).items
+        assert case["name"] == "Case: Printer on fire"
+        assert [f.file_name for f in extras.attachments("contacts_account", case.id, None)] == ["offer.pdf"]
+        assert len(extras.notes("contacts_contact", contact.id, None)) == 3  # matched by address all the same
+    assert claimed.status == "claimed" and set(claimed.targets) == {("contacts_account", case.id),
+                                                                     ("contacts_contact", contact.id)}
+    assert ignored.status == "logged" and ignored.targets == (("contacts_contact", contact.id),)
+    assert failed.status == "logged"
+    by_subject = {m.subject: m for m in rows(casedesk_app)}
+    assert by_subject["Printer on fire"].claimed_by == "contacts_account"
+    assert "casedesk is down" in by_subject["Boom"].notes
