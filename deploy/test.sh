@@ -20,7 +20,7 @@ ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 PG_HOST=127.0.0.1 PG_PORT=5432 PG_DB=test
 PG_URL="postgresql://postgres@$PG_HOST:$PG_PORT/$PG_DB"
 REDIS_HOST=127.0.0.1 REDIS_PORT=6379
-DEBIAN_PACKAGES=(chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 nginx)
+DEBIAN_PACKAGES=(chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 nginx dovecot-imapd)
 export DEBIAN_FRONTEND=noninteractive
 
 as_root() {
