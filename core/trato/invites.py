@@ -51,17 +51,19 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(session: Session, settings: Settings, user: User, kind: str, admin: User) -> str:
-    """Make a new link for `user` and return its token (shown once, never stored)."""
+def issue(session: Session, settings: Settings, user: User, kind: str, admin: User | None) -> str:
+    """Make a new link for `user` and return its token (shown once, never stored); `admin` None when the user
+    asked for a reset link themselves ("Forgot password?")."""
     session.execute(delete(Invite).where(Invite.user_id == user.id, Invite.used_at.is_(None)))
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(Invite(user_id=user.id, kind=kind, token_hash=_digest(token), created_by=admin.id, created_at=now,
-                       expires_at=now + timedelta(hours=settings.invite_valid_hours)))
+    session.add(Invite(user_id=user.id, kind=kind, token_hash=_digest(token), created_by=admin.id if admin else None,
+                       created_at=now, expires_at=now + timedelta(hours=settings.invite_valid_hours)))
     if kind == INVITE:
         security_log.record(session, security_log.INVITED, user, actor=admin)
     else:
-        security_log.record(session, security_log.PASSWORD_RESET, user, actor=admin, method="link")
+        security_log.record(session, security_log.PASSWORD_RESET, user, actor=admin,
+                            method="link" if admin else "self-service")
     session.flush()
     return token
 

@@ -18,7 +18,7 @@ from ..security import safe_next
 from .admin import admin_required, bp
 
 PAGE = 50
-STATE_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed"),
+STATE_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed to send"),
                 "cancelled": _l("Cancelled"), "unknown": _l("Outcome unknown")}
 
 
@@ -34,7 +34,7 @@ class OutboxFilterForm(FlaskForm):
 
 def _form() -> OutboxFilterForm:
     form = OutboxFilterForm(request.args)
-    form.state.choices = [("", _("All"))] + [(s, str(STATE_LABELS[s])) for s in STATES]
+    form.state.choices = [("", _("All states"))] + [(s, str(STATE_LABELS[s])) for s in STATES]
     return form
 
 
