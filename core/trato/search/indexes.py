@@ -2,7 +2,8 @@
 
 - PostgreSQL: a trigram GIN index (pg_trgm) on each search field folded to
   lower case without accents (unaccent), which serves `fold(column) LIKE
-  '%word%'`: "garcia" finds "García" anywhere in the text.
+  '%word%'`: "garcia" finds "García" anywhere in the text; and one on each
+  phone field's digits (search.phones).
 - SQLite: an FTS5 table `<table>__fts` over the search fields, kept by
   triggers on the entity table, so every write path (the record service,
   imports, raw SQL) keeps it right. Matching is by word prefix and ignores
@@ -22,6 +23,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from ..entities import Entity
+from .phones import digits_sql, phone_columns
 
 log = logging.getLogger("trato.search")
 
@@ -127,7 +129,8 @@ def _trigram_name(table: str, column: str) -> str:
 
 def _sync_trigram(conn: Connection, entity: Entity, columns: Sequence[str]) -> bool:
     table = entity.table.name
-    wanted = {_trigram_name(table, c): c for c in columns}
+    wanted = {_trigram_name(table, c): f"{FOLD}({quote_name(c)})" for c in columns}
+    wanted |= {_trigram_name(table, f"{c}_digits"): f"({digits_sql(c)})" for c in phone_columns(entity)}
     present = _trigram_indexes(conn, table)
     if set(wanted) == present:
         return False
@@ -137,8 +140,7 @@ def _sync_trigram(conn: Connection, entity: Entity, columns: Sequence[str]) -> b
     except DBAPIError as exc:  # not allowed to install the extensions: search works, unindexed
         log.warning("search indexes left out: could not install pg_trgm and unaccent (%s)", exc.orig)
         return False
-    reconcile(conn, table, present, {name: f"USING gin ({FOLD}({quote_name(column)}) public.gin_trgm_ops)"
-                                      for name, column in wanted.items()})
+    reconcile(conn, table, present, {name: f"USING gin ({term} public.gin_trgm_ops)" for name, term in wanted.items()})
     return True
 
 

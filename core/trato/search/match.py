@@ -11,6 +11,7 @@ from .. import db
 from ..entities import Entity
 from ..fields import Field
 from .indexes import fts_table, indexed, quote_name, search_columns
+from .phones import digits, digits_of
 
 
 def fold(word: str) -> str:
@@ -35,42 +36,21 @@ def _folded_match(column: Any, word: str) -> ColumnElement[bool]:
     return folded.regexp_match("(^| )" + "".join(ch if ch.isalnum() else "\\" + ch for ch in word))
 
 
-# What people put between the digits of a phone number; a word of these and at least six digits is a number.
-PHONE_PUNCTUATION = "+()-./ "
-MIN_PHONE_DIGITS = 6
-
-
-def phone_digits(word: str) -> str | None:
-    """The digits of a word typed as a phone number ("+34976200101", "976-200-101"), or None."""
-    if any(not ch.isdigit() and ch not in PHONE_PUNCTUATION for ch in word):
-        return None
-    digits = "".join(ch for ch in word if ch.isdigit())
-    return digits if len(digits) >= MIN_PHONE_DIGITS else None
-
-
-def _digits(column: Any) -> Any:
-    """The column's digits alone, as SQL: "+34 976 200 101" → "34976200101"."""
-    for ch in PHONE_PUNCTUATION:
-        column = func.replace(column, ch, "")
-    return column
-
-
 def condition(entity: Entity, fields: Sequence[Field], words: Sequence[str],
               phones: Sequence[Field] = ()) -> ColumnElement[bool]:
     """Records where every word is found in one of `fields`; a word that is a phone number may instead be in
     one of `phones`, compared digit by digit, so that "976200101" finds "+34 976 200 101".
 
-    The phone comparison reads the phone columns of every record the other
-    conditions leave (no index holds the digits alone); it runs only for a
-    word of six digits or more.
+    The phone comparison (search.phones) runs only for a word of six digits or
+    more; PostgreSQL's index on each phone field's digits serves it.
     """
-    numbers = {word: digits for word in words if phones and (digits := phone_digits(word))}
+    numbers = {word: number for word in words if phones and (number := digits_of(word))}
     if not numbers:
         return _text(entity, fields, words)
     others = [word for word in words if word not in numbers]
     parts = [_text(entity, fields, others)] if others else []
-    for word, digits in numbers.items():
-        in_phone = or_(*(_digits(f.type.expression(f, entity.table)).contains(digits, autoescape=True)
+    for word, number in numbers.items():
+        in_phone = or_(*(digits(f.type.expression(f, entity.table)).contains(number, autoescape=True)
                          for f in phones))
         parts.append(or_(in_phone, _text(entity, fields, [word])))
     return and_(*parts)
