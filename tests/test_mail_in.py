@@ -66,8 +66,9 @@ def message(subject: str, *, sender: str = "Ana Ruiz <ana@client.example>", to: 
     return msg.as_bytes()
 
 
-def sent_by_outbox(app, message_id: str, entity: str, record_id: int) -> None:
-    """A row as mail out's outbox keeps a message it sent; every other required column gets a plain value."""
+def sent_by_outbox(app, message_id: str, entity: str, record_id: int, links=()) -> None:
+    """A row as mail out's outbox keeps a message it sent (and `links`, the other records whose timeline shows
+    it); every other required column gets a plain value."""
     engine = app.extensions["trato"].engine
     with engine.begin() as conn:
         outbox = sa.Table("core_mail_outbox", sa.MetaData(), autoload_with=conn)
@@ -81,7 +82,10 @@ def sent_by_outbox(app, message_id: str, entity: str, record_id: int) -> None:
             if values[col.name] is None:
                 from trato.models import utcnow
                 values[col.name] = utcnow()
-        conn.execute(outbox.insert().values(**values))
+        sent_id = conn.execute(outbox.insert().values(**values)).inserted_primary_key[0]
+        out_link = sa.Table("core_mail_out_link", sa.MetaData(), autoload_with=conn)
+        for linked_entity, linked_id in links:
+            conn.execute(out_link.insert().values(outbox_id=sent_id, entity=linked_entity, record_id=linked_id))
 
 
 def mailbox(app, port: int, **values) -> int:
@@ -102,7 +106,8 @@ def rows(app, model=ReceivedMail):
 def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(crm, make_record, imap_box):
     contact = make_record("contacts_contact", first_name="Ana", last_name="Ruiz", email="ana@client.example")
     other = make_record("contacts_contact", first_name="Eva", last_name="Gil", email="eva@elsewhere.example")
-    sent_by_outbox(crm, "quote-1@ours.example", "contacts_contact", other.id)
+    account = make_record("contacts_account", name="Gil Hermanos")
+    sent_by_outbox(crm, "quote-1@ours.example", "contacts_contact", other.id, links=[("contacts_account", account.id)])
     # The reply comes from an address no record has: only the conversation ties it to Eva's record.
     imap_box.append(message("Re: your quote", sender="Boss <boss@unknown.example>",
                             in_reply_to="quote-1@ours.example", attachment=PDF))
@@ -113,6 +118,7 @@ def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(c
         notes = extras.notes("contacts_contact", other.id, None)
         files = extras.attachments("contacts_contact", other.id, None)
         assert extras.notes("contacts_contact", contact.id, None) == []
+        assert "Re: your quote" in extras.notes("contacts_account", account.id, None)[0].body  # sent to it too
     assert len(notes) == 1 and "Re: your quote" in notes[0].body and "boss@unknown.example" in notes[0].body
     assert "see attached." in notes[0].body
     assert [(f.file_name, f.content_type, f.size) for f in files] == [("offer.pdf", "application/pdf", len(PDF))]
@@ -123,7 +129,7 @@ def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(c
     with crm.app_context():
         assert imap.poll(box).taken == 1
     assert {(link.entity, link.record_id) for link in rows(crm, MailLink) if link.mail_id != mail.id} == {
-        ("contacts_contact", other.id), ("contacts_contact", contact.id)}
+        ("contacts_contact", other.id), ("contacts_account", account.id), ("contacts_contact", contact.id)}
 
 
 def test_the_same_message_polled_twice_is_stored_once(crm, make_record, imap_box):
@@ -339,3 +345,82 @@ def test_hook_mail_received(casedesk_app, make_record):
     by_subject = {m.subject: m for m in rows(casedesk_app)}
     assert by_subject["Printer on fire"].claimed_by == "contacts_account"
     assert "casedesk is down" in by_subject["Boom"].notes
+
+
+def test_the_http_endpoint_takes_a_raw_message(crm, make_record, api_client_as):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    admin, rep = api_client_as("admin", app=crm), api_client_as("user", app=crm)
+    raw = message("Over HTTP", attachment=PDF)
+    sent = admin.post("mail/in", data=raw, headers={"Content-Type": "message/rfc822"})
+    assert sent.status_code == 201, sent.get_json()
+    body = sent.get_json()
+    assert body["status"] == "logged" and body["duplicate"] is False
+    assert body["records"] == [{"entity": "contacts_contact", "id": contact.id}]
+    again = admin.post("mail/in", data=raw, headers={"Content-Type": "message/rfc822"})
+    assert again.status_code == 200 and again.get_json()["duplicate"] is True and again.get_json()["id"] == body["id"]
+    with crm.app_context():
+        assert [f.file_name for f in extras.attachments("contacts_contact", contact.id, None)] == ["offer.pdf"]
+
+    def problem(response, status, field):
+        assert response.status_code == status and response.mimetype == "application/problem+json"
+        assert field in response.get_json()["errors"], response.get_json()
+
+    problem(admin.post("mail/in", data=b"\x00garbage", headers={"Content-Type": "message/rfc822"}), 422, "body")
+    problem(admin.post("mail/in?mailbox=nosuch", data=raw, headers={"Content-Type": "message/rfc822"}), 422,
+            "mailbox")
+    problem(admin.post("mail/in", json={"raw": "x"}), 415, "Content-Type")
+    problem(rep.post("mail/in", data=raw, headers={"Content-Type": "message/rfc822"}), 403, "Authorization")
+    assert crm.test_client().post("/api/v1/mail/in", data=raw).status_code == 401
+    assert len(rows(crm)) == 1
+
+
+def test_admins_set_up_a_mailbox_and_the_password_is_never_shown(crm, client_as, imap_box):
+    admin = client_as("admin", app=crm)
+    assert client_as("user", app=crm).get("/admin/mail-in/mailboxes").status_code in (403, 404)
+    form = {"name": "sales", "active": "y", "host": "127.0.0.1", "port": str(imap_box.port), "security": "none",
+            "username": USER, "password": PASSWORD, "folder": "INBOX", "unknown_senders": "lead", "lead_entity": ""}
+    refused = admin.post("/admin/mail-in/mailboxes/new", data=form)
+    assert refused.status_code == 422 and "Choose where leads are made." in refused.text
+    assert PASSWORD not in refused.text
+    saved = admin.post("/admin/mail-in/mailboxes/new", data={**form, "lead_entity": "sales_lead"})
+    assert saved.status_code == 302
+    [box] = rows(crm, Mailbox)
+    assert (box.password, box.unknown_senders, box.lead_entity) == (PASSWORD, "lead", "sales_lead")
+    page = admin.get(f"/admin/mail-in/mailboxes/{box.id}")
+    assert page.status_code == 200 and PASSWORD not in page.text and 'value="sales"' in page.text
+    kept = admin.post(f"/admin/mail-in/mailboxes/{box.id}", data={**form, "password": "", "lead_entity": "sales_lead",
+                                                                  "folder": "INBOX"})
+    assert kept.status_code == 302 and rows(crm, Mailbox)[0].password == PASSWORD  # empty keeps the saved one
+    imap_box.append(message("Read by hand", sender="Nuevo <nuevo@new.example>"))
+    read = admin.post(f"/admin/mail-in/mailboxes/{box.id}/poll", follow_redirects=True)
+    assert "New messages taken in: 1" in read.text
+    assert [m.status for m in rows(crm)] == ["lead"]
+    es = client_as("admin", app=crm).get("/admin/mail-in/mailboxes", headers={"Accept-Language": "es"})
+    assert "Buzones" in es.text
+
+
+def test_the_inbox_lists_waiting_mail_and_admins_decide(crm, client_as, make_record):
+    contact = make_record("contacts_contact", last_name="Ruiz", email="someone@else.example")
+    with crm.app_context():
+        first = take(message("Unknown one", sender="Zoe <zoe@new.example>", attachment=PDF), "http")
+        second = take(message("Unknown two", sender="Luis Vidal <luis@new.example>"), "http")
+        third = take(message("Unknown three", sender="spam@new.example"), "http")
+    admin = client_as("admin", app=crm)
+    page = admin.get("/admin/mail-in")
+    assert page.status_code == 200 and all(s in page.text for s in ("Unknown one", "Unknown two", "Unknown three"))
+    missing = admin.post(f"/admin/mail-in/{first.mail_id}/attach", data={"entity": "contacts_contact",
+                                                                         "record_id": "999999"})
+    assert missing.status_code == 422 and "There is no such record." in missing.text
+    assert admin.post(f"/admin/mail-in/{first.mail_id}/attach",
+                      data={"entity": "contacts_contact", "record_id": str(contact.id)}).status_code == 302
+    assert admin.post(f"/admin/mail-in/{second.mail_id}/lead", data={"entity": "sales_lead"}).status_code == 302
+    assert admin.post(f"/admin/mail-in/{third.mail_id}/discard").status_code == 302
+    again = admin.post(f"/admin/mail-in/{third.mail_id}/discard")
+    assert again.status_code == 422 and "This message was dealt with already." in again.text
+    with crm.app_context():
+        assert "Unknown one" in extras.notes("contacts_contact", contact.id, None)[0].body
+        assert [f.file_name for f in extras.attachments("contacts_contact", contact.id, None)] == ["offer.pdf"]
+        [made] = records.query("sales_lead", user=None).page(limit=5).items
+        assert (made["first_name"], made["last_name"], made["email"]) == ("Luis", "Vidal", "luis@new.example")
+    assert [m.status for m in rows(crm)] == ["logged", "lead", "discarded"]
+    assert "No message here." in admin.get("/admin/mail-in").text

@@ -31,5 +31,6 @@ def _authenticate() -> None:
 
 # The routes and handlers register on `bp`.
 from . import actions, aggregates, bulk, errors, extras, meta, meta_roles, openapi, shares, views  # noqa: E402,F401
+from ..mailin import api as _mail_in  # noqa: E402,F401
 
 errors.register(bp)

@@ -11,9 +11,8 @@ the same as a plugin's.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from weakref import WeakKeyDictionary
-
-from sqlalchemy import Engine, column, func, inspect, or_, select, table
+from sqlalchemy import column, func, or_, select, table
+from sqlalchemy.orm import Session
 
 from .. import records
 from ..entities import Entity
@@ -22,45 +21,37 @@ from .models import MailLink, ReceivedMail
 Target = tuple[str, int]
 PER_ENTITY = 20  # records of one entity an address may match (a shared address on a thousand records is noise)
 
-OUTBOX = table("core_mail_outbox", column("message_id"), column("entity"), column("record_id"))
-_has_outbox: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+# Mail out's tables (migration c027, before ours), read through light declarations of the columns used.
+OUTBOX = table("core_mail_outbox", column("id"), column("message_id"), column("entity"), column("record_id"))
+OUT_LINK = table("core_mail_out_link", column("outbox_id"), column("entity"), column("record_id"))
 
 
-def outbox_exists(session) -> bool:  # type: ignore[no-untyped-def]
-    """Whether mail out's table is there (it comes with migration c027); remembered once it is."""
-    engine = session.get_bind()
-    if not _has_outbox.get(engine):
-        _has_outbox[engine] = inspect(session.connection()).has_table("core_mail_outbox")
-    return _has_outbox[engine]
-
-
-def by_thread(session, ids: Sequence[str]) -> list[Target]:  # type: ignore[no-untyped-def]
-    """The records the messages `ids` (sent by us, or taken in before) were logged on."""
+def by_thread(session: Session, ids: Sequence[str]) -> list[Target]:
+    """The records the messages `ids` were logged on: those our outbox sent them from or to (its links), and
+    those received messages were logged on."""
     if not ids:
         return []
-    found: list[Target] = []
-    if outbox_exists(session):
-        found += [(e, int(r)) for e, r in session.execute(
-            select(OUTBOX.c.entity, OUTBOX.c.record_id).where(OUTBOX.c.message_id.in_(ids),
-                                                              OUTBOX.c.entity.is_not(None),
-                                                              OUTBOX.c.record_id.is_not(None)))]
-    found += [(e, r) for e, r in session.execute(
-        select(MailLink.entity, MailLink.record_id).join(ReceivedMail, ReceivedMail.id == MailLink.mail_id)
-        .where(ReceivedMail.message_id.in_(ids)))]
+    sent = select(OUTBOX.c.entity, OUTBOX.c.record_id).where(OUTBOX.c.message_id.in_(ids),
+                                                             OUTBOX.c.entity.is_not(None),
+                                                             OUTBOX.c.record_id.is_not(None))
+    linked = select(OUT_LINK.c.entity, OUT_LINK.c.record_id).join(OUTBOX, OUTBOX.c.id == OUT_LINK.c.outbox_id) \
+        .where(OUTBOX.c.message_id.in_(ids))
+    received = select(MailLink.entity, MailLink.record_id).join(ReceivedMail, ReceivedMail.id == MailLink.mail_id) \
+        .where(ReceivedMail.message_id.in_(ids))
+    found = [(str(e), int(r)) for query in (sent, linked, received) for e, r in session.execute(query)]
     return list(dict.fromkeys(found))
 
 
-def sent_by_us(session, message_id: str) -> bool:  # type: ignore[no-untyped-def]
+def sent_by_us(session: Session, message_id: str) -> bool:
     """Whether our outbox sent a message with this id (then it has come back: a loop)."""
-    return outbox_exists(session) and session.scalar(
-        select(OUTBOX.c.message_id).where(OUTBOX.c.message_id == message_id).limit(1)) is not None
+    return session.scalar(select(OUTBOX.c.id).where(OUTBOX.c.message_id == message_id).limit(1)) is not None
 
 
 def email_fields(entity: Entity) -> list[str]:
     return [f.name for f in entity.fields.values() if f.type.name == "email"]
 
 
-def by_address(session, addresses: Iterable[str]) -> list[Target]:  # type: ignore[no-untyped-def]
+def by_address(session: Session, addresses: Iterable[str]) -> list[Target]:
     """The live records of every entity with an email field holding one of `addresses` (any case)."""
     wanted = sorted({a.lower() for a in addresses if a})
     if not wanted:

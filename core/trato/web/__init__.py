@@ -102,6 +102,7 @@ def register_core_views(app: Flask) -> None:
     from ..views import share_panel, transfer_pages
     from ..api import bp as api
     from ..api import docs as api_docs
+    from ..mailin import views as _mail_in_views  # noqa: F401  (adds the mail-in pages to admin)
     from . import (  # noqa: F401  (admin_* add to admin)
         account, admin, admin_audit, admin_calendars, admin_companies, admin_documents, admin_entities, admin_locks,
         admin_mail,
