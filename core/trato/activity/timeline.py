@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import access, db
+from ..mail.logged import sent_mail
 from ..entities import Entity
 from ..i18n import _l
 from ..models import User
@@ -19,7 +20,8 @@ from .models import Activity, Attachment, Note
 from .targets import may_change
 
 LIMIT = 50
-FILTERS = {"notes": _l("Notes"), "activities": _l("Activities"), "files": _l("Files"), "changes": _l("Changes")}
+FILTERS = {"notes": _l("Notes"), "activities": _l("Activities"), "files": _l("Files"), "emails": _l("Emails"),
+           "changes": _l("Changes")}
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,16 @@ def entries(entity: Entity, record: RecordData, user: Any, kind: str | None,
     notes = _rows(Note, entity.name, record.id, Note.created_at) if wanted("notes") else []
     acts = _rows(Activity, entity.name, record.id, Activity.created_at) if wanted("activities") else []
     files = _rows(Attachment, entity.name, record.id, Attachment.created_at) if wanted("files") else []
+    mails = sent_mail(entity.name, record.id, LIMIT) if wanted("emails") else []
     names = _names({n.author_id for n in notes} | {a.created_by for a in acts} | {a.assignee_id for a in acts}
-                   | {f.uploader_id for f in files})
+                   | {f.uploader_id for f in files} | {m.created_by for m in mails})
     found = [Entry(n.created_at, "notes", n, names.get(n.author_id, ""), may_change(user, n.author_id))
              for n in notes]
     found += [Entry(a.created_at, "activities", a, names.get(a.assignee_id or 0, ""),
                     a.assignee_id == user.id or may_change(user, a.created_by)) for a in acts]
     found += [Entry(f.created_at, "files", f, names.get(f.uploader_id, ""), may_change(user, f.uploader_id))
               for f in files]
+    found += [Entry(m.created_at, "emails", m, names.get(m.created_by, "")) for m in mails]
     found += [c for c in changes if wanted("changes")]
     found.sort(key=lambda e: e.at, reverse=True)
     return found[:LIMIT * 2]

@@ -99,6 +99,7 @@ def register_core_views(app: Flask) -> None:
     from ..activity import setup as activity
     from ..search import page as search_page
     from ..documents import views as document_views
+    from ..mail import views as mail_views
     from ..views import share_panel, transfer_pages
     from ..api import bp as api
     from ..api import docs as api_docs
@@ -122,6 +123,7 @@ def register_core_views(app: Flask) -> None:
     activity.register(app)
     share_panel.register(app)
     document_views.register(app)
+    mail_views.register(app)
     app.register_blueprint(search_page.bp)
     app.add_template_filter(localize, "localize")
     app.add_template_global(record_url, "record_url")
