@@ -109,9 +109,9 @@ def note_html(mail: Parsed, refused: list[str]) -> str:
     """The timeline note of a received message: who, to whom, the subject, the text, what was refused."""
     who = f"{mail.sender_name} <{mail.sender}>" if mail.sender_name else mail.sender
     head = [f"<strong>{escape(_('Email received'))}</strong>: {escape(mail.subject or _('(no subject)'))}",
-            f"{escape(_('From'))}: {escape(who)}"]
+            f"{escape(_('Sender'))}: {escape(who)}"]
     if mail.recipients:
-        head.append(f"{escape(_('To'))}: {escape(', '.join(mail.recipients))}")
+        head.append(f"{escape(_('Recipients'))}: {escape(', '.join(mail.recipients))}")
     text = mail.body[:NOTE_BODY] + ("…" if len(mail.body) > NOTE_BODY else "")
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     html = "<p>" + "<br>".join(head) + "</p>"
