@@ -122,3 +122,24 @@ def test_demo_data_in_spanish(make_app):
         assert names["CONS-H"] == "Hora de consultoría"
         pack = records.query("catalog_product", user=None).where({"code": "START-PACK"}).page().items[0]
         assert price_for(pack.id, None, 1, date.today(), "EUR").amount == Decimal("1500.00")
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_products_images_are_its_attached_image_files(catalog_app, client_as, make_user):
+    import io
+
+    from trato import extras
+
+    admin = make_user(admin=True)
+    with catalog_app.app_context():
+        item = records.create("catalog_product", PRODUCT, user=None)
+        image = extras.attach("catalog_product", item.id, "cup.png", io.BytesIO(PNG), admin)
+        extras.attach("catalog_product", item.id, "terms.txt", io.BytesIO(b"terms"), admin)
+    page = client_as(admin).get(f"/r/catalog_product/{item.id}").text
+    assert f'src="/r/catalog_product/{item.id}/files/{image.id}"' in page and 'alt="cup.png"' in page
+    panel = page[page.index('class="row g-2"'):page.index("Images are the product's files")]
+    assert "cup.png" in panel and "terms.txt" not in panel
+    assert client_as(admin).get(f"/r/catalog_product/{item.id}/files/{image.id}").data == PNG

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import ApiEndpoint, NavItem, RecordData, access, hookimpl, roles
+from trato import ApiEndpoint, Fragment, NavItem, RecordData, access, hookimpl, roles
 
-from . import api, demo, rules, setup, spain
+from . import api, demo, images, rules, setup, spain
 from .models import ENTITIES
+from .views import bp
 
 # Menu entries: (entity, label, icon, priority); the set-up ones come after the products.
 MENU = [("catalog_product", _l("Products"), "package", 40),
@@ -25,6 +27,11 @@ MENU = [("catalog_product", _l("Products"), "package", 40),
 @hookimpl
 def entities() -> list[type]:
     return list(ENTITIES)
+
+
+@hookimpl
+def blueprints() -> list[Blueprint]:
+    return [bp]
 
 
 @hookimpl
@@ -46,6 +53,12 @@ def before_save(entity: str, values: dict[str, Any], previous: RecordData | None
 def after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
     if entity.startswith("catalog_"):
         rules.check_lines(entity, record)
+
+
+@hookimpl
+def detail_panels(entity: str, record: RecordData, user: Any) -> list[Fragment]:
+    """A product's images (its attached image files)."""
+    return images.panel(record, user) if entity == "catalog_product" else []
 
 
 @hookimpl
