@@ -24,12 +24,16 @@ CHANGE, DELETE, REMINDER = "change", "delete", "reminder"
 
 def send(session: Session, user_ids: Iterable[int], kind: str, entity: str, record_id: int, title: str,
          actor_id: int | None = None, **data: Any) -> None:
-    """Queue a notification for each user in `user_ids`, in `session`'s transaction (committed by the caller)."""
+    """Queue a notification for each user in `user_ids`, in `session`'s transaction (committed by the caller);
+    those who asked for this kind by email get it by email too (trato.mail.notify)."""
     now = utcnow()
     rows = [dict(user_id=uid, kind=kind, actor_id=actor_id, entity=entity, record_id=record_id,
                  title=title[:200], data=data, created_at=now) for uid in user_ids]
     if rows:
         session.execute(insert(Notification), rows)
+        from ..mail.notify import email_notifications  # mail imports this module's wording
+
+        email_notifications(session, [r["user_id"] for r in rows], Notification(**rows[0]))
 
 
 def unread(user: Any) -> int:

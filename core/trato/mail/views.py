@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import MultipleFileField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import MultipleFileField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -70,8 +70,9 @@ def _files(e: Entity, record_id: int) -> list[tuple[int, str]]:
 def _form(e: Entity, record: Any, user: Any, fresh: bool) -> ComposeForm:
     form = ComposeForm(formdata=None) if fresh else ComposeForm()
     language = templates.language_of(user)
-    form.template.choices = [(0, _("No template"))] + [(t.id, t.name) for t in templates.of(e.name, language)]
-    form.attachments.choices = _files(e, record.id)
+    form.template.choices = [SelectChoice(0, _("No template"))] + [SelectChoice(t.id, t.name)
+                                                                   for t in templates.of(e.name, language)]
+    form.attachments.choices = [SelectChoice(i, label) for i, label in _files(e, record.id)]
     if fresh:
         offered = candidates(e, record, user)
         form.to.data = offered[0].label if offered else ""

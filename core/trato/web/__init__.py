@@ -109,7 +109,7 @@ def register_core_views(app: Flask) -> None:
         admin_mail,
         admin_role_permissions, admin_roles,
         admin_series, admin_teams,
-        admin_users, admin_versions, auth, forgot, home, jobs, profile, recycle_bin,
+        admin_users, admin_versions, auth, forgot, home, jobs, profile, profile_mail, recycle_bin,
     )
 
     app.wsgi_app = CatchUp(app)  # type: ignore[method-assign]

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import String, cast, or_, select
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from .. import db
@@ -34,7 +34,7 @@ class OutboxFilterForm(FlaskForm):
 
 def _form() -> OutboxFilterForm:
     form = OutboxFilterForm(request.args)
-    form.state.choices = [("", _("All states"))] + [(s, str(STATE_LABELS[s])) for s in STATES]
+    form.state.choices = [SelectChoice("", _("All states"))] + [SelectChoice(s, STATE_LABELS[s]) for s in STATES]
     return form
 
 
