@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from trato import db, extras, hookimpl, records
 from trato.mailin import imap, take
+from trato.mailin.logged import received_mail
 from trato.mailin.models import Mailbox, MailLink, ReceivedMail
 
 from .support.mail_in_servers import PASSWORD, USER, CuttingRelay, Dovecot
@@ -88,6 +89,11 @@ def sent_by_outbox(app, message_id: str, entity: str, record_id: int, links=()) 
             conn.execute(out_link.insert().values(outbox_id=sent_id, entity=linked_entity, record_id=linked_id))
 
 
+def emails(entity: str, record_id: int) -> list[ReceivedMail]:
+    """The received messages on a record's timeline (in an app context)."""
+    return received_mail(entity, record_id, 50)
+
+
 def mailbox(app, port: int, **values) -> int:
     with app.extensions["trato"].sessionmaker() as session:
         box = Mailbox(name=values.pop("name", "sales"), host=values.pop("host", "127.0.0.1"), port=port,
@@ -103,7 +109,8 @@ def rows(app, model=ReceivedMail):
         return list(session.scalars(select(model).order_by(model.id)))
 
 
-def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(crm, make_record, imap_box):
+def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(crm, make_record, imap_box,
+                                                                              client_as):
     contact = make_record("contacts_contact", first_name="Ana", last_name="Ruiz", email="ana@client.example")
     other = make_record("contacts_contact", first_name="Eva", last_name="Gil", email="eva@elsewhere.example")
     account = make_record("contacts_account", name="Gil Hermanos")
@@ -115,12 +122,15 @@ def test_a_reply_to_our_mail_lands_on_the_records_timeline_with_its_attachment(c
     with crm.app_context():
         result = imap.poll(box)
         assert (result.taken, result.error) == (1, "")
-        notes = extras.notes("contacts_contact", other.id, None)
+        notes = emails("contacts_contact", other.id)
         files = extras.attachments("contacts_contact", other.id, None)
-        assert extras.notes("contacts_contact", contact.id, None) == []
-        assert "Re: your quote" in extras.notes("contacts_account", account.id, None)[0].body  # sent to it too
-    assert len(notes) == 1 and "Re: your quote" in notes[0].body and "boss@unknown.example" in notes[0].body
+        assert emails("contacts_contact", contact.id) == []
+        assert [m.subject for m in emails("contacts_account", account.id)] == ["Re: your quote"]  # sent to it too
+    assert [(m.subject, m.sender) for m in notes] == [("Re: your quote", "boss@unknown.example")]
     assert "see attached." in notes[0].body
+    page = client_as("admin", app=crm).get(f"/r/contacts_contact/{other.id}/timeline?kind=emails")
+    assert "Email received from Boss" in page.text and "Re: your quote" in page.text and "see attached." in page.text
+    assert "offer.pdf" in client_as("admin", app=crm).get(f"/r/contacts_contact/{other.id}/timeline?kind=files").text
     assert [(f.file_name, f.content_type, f.size) for f in files] == [("offer.pdf", "application/pdf", len(PDF))]
     [mail] = rows(crm)
     assert (mail.status, mail.source, mail.message_id) == ("logged", "imap", mid("Re: your quote"))
@@ -143,7 +153,7 @@ def test_the_same_message_polled_twice_is_stored_once(crm, make_record, imap_box
         with session.begin():
             session.get(Mailbox, box).last_uid = 0  # as if the UIDs had never been recorded
         again = imap.poll(box)
-        assert len(extras.notes("contacts_contact", contact.id, None)) == 1
+        assert len(emails("contacts_contact", contact.id)) == 1
         assert len(extras.attachments("contacts_contact", contact.id, None)) == 1
     assert (first.taken, first.duplicates, again.taken, again.duplicates) == (1, 1, 0, 2)
     assert len(rows(crm)) == 1
@@ -215,8 +225,7 @@ def test_the_mta_pipe_answers_with_sysexits(crm, make_record):
     again = pipe(crm, raw)
     assert again.returncode == 0 and b"already taken" in again.stdout
     with crm.app_context():
-        [note] = extras.notes("contacts_contact", contact.id, None)
-        assert "Through the pipe" in note.body
+        assert [m.subject for m in emails("contacts_contact", contact.id)] == ["Through the pipe"]
         assert [f.file_name for f in extras.attachments("contacts_contact", contact.id, None)] == ["offer.pdf"]
     assert [(m.subject, m.source) for m in rows(crm)] == [("Through the pipe", "pipe")]
     assert pipe(crm, b"\x00\x01 this is no mail at all").returncode == 65
@@ -239,8 +248,7 @@ def test_an_unknown_sender_waits_in_the_inbox_or_becomes_a_lead(crm):
         leads = records.query("sales_lead", user=None).page(limit=10).items
         assert [(r["first_name"], r["last_name"], r["email"]) for r in leads] == [
             ("Luis", "Vidal Soto", "luis@new.example")]
-        [note] = extras.notes("sales_lead", leads[0].id, None)
-        assert "New here" in note.body
+        assert [m.subject for m in emails("sales_lead", leads[0].id)] == ["New here"]
     assert (waiting.status, waiting.targets) == ("inbox", ())
     assert made.status == "lead" and made.targets == (("sales_lead", leads[0].id),)
     assert auto.status == "inbox"
@@ -252,7 +260,7 @@ def test_our_own_mail_coming_back_is_a_loop(crm, make_record):
     with crm.app_context():
         back = take(message("Our own", message_id="ours-1@ours.example", to="ana@client.example"), "imap")
         tagged = take(message("Tagged").replace(b"Subject:", b"X-Trato-Outbox: 7\r\nSubject:"), "imap")
-        assert extras.notes("contacts_contact", contact.id, None) == []
+        assert emails("contacts_contact", contact.id) == []
     assert (back.status, back.targets, tagged.status) == ("loop", (), "loop")
 
 
@@ -265,7 +273,7 @@ def test_bad_mail_is_kept_with_a_note_saying_what_was_wrong(crm, make_record):
     big = message("Big", attachment=b"PK\x03\x04" + os.urandom(30 * 1024 * 1024), name="huge.zip")
     with crm.app_context():
         results = [take(raw, "pipe") for raw in (broken, charset, big)]
-        notes = extras.notes("contacts_contact", contact.id, None)
+        notes = emails("contacts_contact", contact.id)
         assert extras.attachments("contacts_contact", contact.id, None) == []
     assert [r.status for r in results] == ["logged"] * 3
     by_subject = {m.subject: m for m in rows(crm)}
@@ -273,7 +281,7 @@ def test_bad_mail_is_kept_with_a_note_saying_what_was_wrong(crm, make_record):
     assert "x-klingon" in by_subject["Charset"].notes and "qapla" in by_subject["Charset"].body
     assert "huge.zip refused" in by_subject["Big"].notes and "over the limit of 25 MB" in by_subject["Big"].notes
     assert by_subject["Big"].size > 30 * 1024 * 1024
-    assert any("huge.zip refused" in n.body for n in notes)
+    assert any("huge.zip refused" in n.notes for n in notes) and len(notes) == 3
     with crm.app_context():
         from trato.mailin.intake import raw_of
         assert raw_of(by_subject["Big"]) == big  # the message itself is kept whole
@@ -337,7 +345,7 @@ def test_hook_mail_received(casedesk_app, make_record):
         [case] = records.query("contacts_account", user=None).page(limit=10).items
         assert case["name"] == "Case: Printer on fire"
         assert [f.file_name for f in extras.attachments("contacts_account", case.id, None)] == ["offer.pdf"]
-        assert len(extras.notes("contacts_contact", contact.id, None)) == 3  # matched by address all the same
+        assert len(emails("contacts_contact", contact.id)) == 3  # matched by address all the same
     assert claimed.status == "claimed" and set(claimed.targets) == {("contacts_account", case.id),
                                                                      ("contacts_contact", contact.id)}
     assert ignored.status == "logged" and ignored.targets == (("contacts_contact", contact.id),)
@@ -418,7 +426,7 @@ def test_the_inbox_lists_waiting_mail_and_admins_decide(crm, client_as, make_rec
     again = admin.post(f"/admin/mail-in/{third.mail_id}/discard")
     assert again.status_code == 422 and "This message was dealt with already." in again.text
     with crm.app_context():
-        assert "Unknown one" in extras.notes("contacts_contact", contact.id, None)[0].body
+        assert [m.subject for m in emails("contacts_contact", contact.id)] == ["Unknown one"]
         assert [f.file_name for f in extras.attachments("contacts_contact", contact.id, None)] == ["offer.pdf"]
         [made] = records.query("sales_lead", user=None).page(limit=5).items
         assert (made["first_name"], made["last_name"], made["email"]) == ("Luis", "Vidal", "luis@new.example")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .. import access, db
 from ..mail.logged import sent_mail
+from ..mailin.logged import received_mail
 from ..entities import Entity
 from ..i18n import _l
 from ..models import User
@@ -75,6 +76,7 @@ def entries(entity: Entity, record: RecordData, user: Any, kind: str | None,
     acts = _rows(Activity, entity.name, record.id, Activity.created_at) if wanted("activities") else []
     files = _rows(Attachment, entity.name, record.id, Attachment.created_at) if wanted("files") else []
     mails = sent_mail(entity.name, record.id, LIMIT) if wanted("emails") else []
+    received = received_mail(entity.name, record.id, LIMIT) if wanted("emails") else []
     names = _names({n.author_id for n in notes} | {a.created_by for a in acts} | {a.assignee_id for a in acts}
                    | {f.uploader_id for f in files} | {m.created_by for m in mails})
     found = [Entry(n.created_at, "notes", n, names.get(n.author_id, ""), may_change(user, n.author_id))
@@ -84,6 +86,7 @@ def entries(entity: Entity, record: RecordData, user: Any, kind: str | None,
     found += [Entry(f.created_at, "files", f, names.get(f.uploader_id, ""), may_change(user, f.uploader_id))
               for f in files]
     found += [Entry(m.created_at, "emails", m, names.get(m.created_by, "")) for m in mails]
+    found += [Entry(m.received_at, "emails", m, m.sender_name or m.sender) for m in received]
     found += [c for c in changes if wanted("changes")]
     found.sort(key=lambda e: e.at, reverse=True)
     return found[:LIMIT * 2]

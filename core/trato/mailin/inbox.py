@@ -46,7 +46,7 @@ def attach(mail_id: int, entity: str, record_id: int) -> Target:
             records.get(entity, record_id, user=None)
         except (records.RecordNotFound, TratoError):
             raise DecisionRefused(_("There is no such record."), "record_id") from None
-        log_on(row, parse(raw_of(row)), (entity, record_id), [])
+        log_on(row, parse(raw_of(row)), (entity, record_id))
         row.status = "logged"
     return entity, record_id
 
@@ -62,7 +62,7 @@ def lead(mail_id: int, entity: str) -> Target:
             made = make_lead(entity, mail)
         except (records.ValidationFailed, TratoError) as exc:
             raise DecisionRefused(_("No lead could be made: %(error)s", error=str(exc)), "entity") from None
-        log_on(row, mail, made, [])
+        log_on(row, mail, made)
         row.status = "lead"
     return made
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +33,6 @@ from .models import UNKNOWN_LEAD, MailLink, Mailbox, ReceivedMail
 from .parse import Parsed, parse
 
 log = logging.getLogger("trato.mailin")
-NOTE_BODY = 20_000  # characters of the message's text in the timeline note
 # A header our outbox may set on what it sends; a message carrying it is our own come back.
 LOOP_HEADERS = ("x-trato-outbox", "x-trato-message")
 SOURCES = ("imap", "pipe", "http")
@@ -105,22 +103,6 @@ def is_loop(session: Any, mail: Parsed, ours: set[str]) -> bool:
     return mail.sender in ours and mail.message_id.rpartition("@")[2].lower() in domains
 
 
-def note_html(mail: Parsed, refused: list[str]) -> str:
-    """The timeline note of a received message: who, to whom, the subject, the text, what was refused."""
-    who = f"{mail.sender_name} <{mail.sender}>" if mail.sender_name else mail.sender
-    head = [f"<strong>{escape(_('Email received'))}</strong>: {escape(mail.subject or _('(no subject)'))}",
-            f"{escape(_('Sender'))}: {escape(who)}"]
-    if mail.recipients:
-        head.append(f"{escape(_('Recipients'))}: {escape(', '.join(mail.recipients))}")
-    text = mail.body[:NOTE_BODY] + ("…" if len(mail.body) > NOTE_BODY else "")
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    html = "<p>" + "<br>".join(head) + "</p>"
-    html += "".join("<p>" + "<br>".join(str(escape(line)) for line in p.splitlines()) + "</p>" for p in paragraphs)
-    if refused:
-        html += "<blockquote>" + "<br>".join(str(escape(r)) for r in refused) + "</blockquote>"
-    return html
-
-
 def _attachments(mail: Parsed) -> tuple[list[Any], list[str]]:
     """The attachments within the mail-in limit, and a line for each one refused for its size."""
     limit_mb = current_app.extensions["trato"].settings.mail_attachment_max_mb
@@ -134,24 +116,24 @@ def _attachments(mail: Parsed) -> tuple[list[Any], list[str]]:
     return kept, refused
 
 
-def log_on(mail_row: ReceivedMail, mail: Parsed, target: Target, refused: list[str]) -> bool:
-    """Log the message on one record's timeline with its attachments; False when the record is gone."""
+def log_on(mail_row: ReceivedMail, mail: Parsed, target: Target) -> bool:
+    """Log the message on one record's timeline (its "Emails") with its attachments kept as the record's files;
+    False when the record is gone (deleted or purged since)."""
     entity, record_id = target
     session = db.session()
     if session.scalar(select(MailLink.id).where(MailLink.mail_id == mail_row.id, MailLink.entity == entity,
                                                 MailLink.record_id == record_id)) is not None:
         return True
-    kept, too_big = _attachments(mail)
-    refusals = list(too_big)
     try:
-        for part in kept:
-            try:
-                extras.attach(entity, record_id, part.name, io.BytesIO(part.data), None)
-            except extras.ExtraRefused as exc:
-                refusals.append(_("Attachment %(name)s refused: %(reason)s", name=part.name, reason=str(exc)))
-        extras.add_note(entity, record_id, note_html(mail, refused + refusals), None)
+        records.get(entity, record_id, user=None)
     except (records.RecordNotFound, UnknownEntity):
         return False
+    kept, refusals = _attachments(mail)
+    for part in kept:
+        try:
+            extras.attach(entity, record_id, part.name, io.BytesIO(part.data), None)
+        except extras.ExtraRefused as exc:
+            refusals.append(_("Attachment %(name)s refused: %(reason)s", name=part.name, reason=str(exc)))
     session.add(MailLink(mail_id=mail_row.id, entity=entity, record_id=record_id))
     for line in refusals:
         if line not in mail_row.notes:
@@ -244,7 +226,7 @@ def take(raw: bytes, source: str, mailbox: Mailbox | None = None) -> Taken:
             found = matching.by_thread(session, mail.thread_ids)
             found += matching.by_address(session, {mail.sender, *mail.recipients} - ours)
             targets = _decide(session, row, mail, mailbox, list(dict.fromkeys(found)))
-            logged = tuple(t for t in targets if log_on(row, mail, t, []))
+            logged = tuple(t for t in targets if log_on(row, mail, t))
             if targets and not logged and row.status == "logged":
                 row.status = "inbox"
             return Taken(row.id, row.status, logged)
