@@ -108,3 +108,20 @@ def test_exempt_categories_need_their_legal_reason(ctx):
     with pytest.raises(ValidationFailed) as err:
         records.create("catalog_tax_category", {"name": "Education", "kind": "exempt"}, user=None)
     assert "legal reason" in err.value.errors["legal_reason"][0]
+
+
+def test_taxes_of_the_wrong_type_are_refused_at_the_field(spain):
+    with pytest.raises(ValidationFailed) as err:
+        records.create("catalog_product", {"code": "W", "name": "W", "withholding_tax_id": spain["tax"]["IVA21"]},
+                       user=None)
+    assert err.value.errors["withholding_tax_id"] == ["Choose a withholding tax."]
+    general = spain["category"]["General"]
+    with pytest.raises(ValidationFailed) as err:
+        records.create("catalog_fiscal_position", {"name": "Odd", "regime": "domestic", "lines": [
+            {"tax_category_id": general, "vat_tax_id": spain["tax"]["RE5.2"]},
+            {"tax_category_id": general, "vat_tax_id": spain["tax"]["IVA21"], "surcharge_tax_id":
+             spain["tax"]["IRPF15"]}]}, user=None)
+    assert err.value.errors["lines"] == {0: {"vat_tax_id": ["Choose a VAT tax."]},
+                                         1: {"surcharge_tax_id": ["Choose an equivalence surcharge."],
+                                             "tax_category_id": [
+                                                 "This tax category has a rule already in this fiscal position."]}}

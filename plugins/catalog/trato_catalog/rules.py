@@ -30,8 +30,19 @@ def check_record(entity: str, values: dict[str, Any], previous: RecordData | Non
 
 
 def _product(values: dict[str, Any], previous: RecordData | None) -> Errors:
-    return {name: _("A price cannot be negative.") for name in ("list_price", "cost")
-            if isinstance(values.get(name), Money) and values[name].amount < 0}
+    errors = {name: _("A price cannot be negative.") for name in ("list_price", "cost")
+              if isinstance(values.get(name), Money) and values[name].amount < 0}
+    if (wrong := _kind_error(values.get("withholding_tax_id"), "withholding")) is not None:
+        errors["withholding_tax_id"] = wrong
+    return errors
+
+
+def _kind_error(tax_id: int | None, kind: str) -> str | None:
+    """Why the tax `tax_id` cannot serve as a tax of `kind` (VAT, surcharge, withholding), or None."""
+    if tax_id is None or records.get("catalog_tax", tax_id, user=None)["kind"] == kind:
+        return None
+    return {"vat": _("Choose a VAT tax."), "surcharge": _("Choose an equivalence surcharge."),
+            "withholding": _("Choose a withholding tax.")}[kind]
 
 
 def _tax_category(values: dict[str, Any], previous: RecordData | None) -> Errors:
@@ -159,4 +170,19 @@ def _price_rules(price_list: RecordData, rules: list[RecordData]) -> dict[int, E
     return errors
 
 
-LINE_CHECKS = {"catalog_product": _bundle, "catalog_tax": _rates, "catalog_price_list": _price_rules}
+def _fiscal_rules(position: RecordData, rules: list[RecordData]) -> dict[int, Errors]:
+    errors: dict[int, Errors] = {}
+    seen: set[int] = set()
+    for index, rule in enumerate(rules):
+        found = {name: wrong for name, kind in (("vat_tax_id", "vat"), ("surcharge_tax_id", "surcharge"))
+                 if (wrong := _kind_error(rule[name], kind)) is not None}
+        if rule["tax_category_id"] in seen:
+            found["tax_category_id"] = _("This tax category has a rule already in this fiscal position.")
+        seen.add(rule["tax_category_id"])
+        if found:
+            errors[index] = found
+    return errors
+
+
+LINE_CHECKS = {"catalog_product": _bundle, "catalog_tax": _rates, "catalog_price_list": _price_rules,
+               "catalog_fiscal_position": _fiscal_rules}
