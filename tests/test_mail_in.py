@@ -432,3 +432,31 @@ def test_the_inbox_lists_waiting_mail_and_admins_decide(crm, client_as, make_rec
         assert (made["first_name"], made["last_name"], made["email"]) == ("Luis", "Vidal", "luis@new.example")
     assert [m.status for m in rows(crm)] == ["logged", "lead", "discarded"]
     assert "No message here." in admin.get("/admin/mail-in").text
+
+
+def test_two_workers_polling_one_mailbox_at_once_take_each_message_once(crm, make_record, imap_box):
+    import threading
+
+    from trato.jobs import JobContext
+    from trato.mailin.tasks import poll_mailboxes
+
+    make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    imap_box.append(*(message(f"Busy {n}") for n in range(12)))
+    mailbox(crm, imap_box.port)
+    figures, barrier = [], threading.Barrier(2)
+
+    def worker() -> None:
+        with crm.app_context():
+            barrier.wait()
+            figures.append(poll_mailboxes(JobContext(crm, None))["sales"])
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(f["error"] == "" for f in figures), figures
+    assert sum(f["taken"] for f in figures) == 12
+    assert sorted(m.subject for m in rows(crm)) == sorted(f"Busy {n}" for n in range(12))
+    assert rows(crm, Mailbox)[0].last_uid == 12
+    assert "core.poll_mailboxes" in crm.extensions["trato"].tasks

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import socket
 import ssl
 from dataclasses import dataclass
 
@@ -132,10 +131,11 @@ def poll(box_id: int) -> Poll:
                     duplicates += result.duplicate
                     taken += not result.duplicate
             _advance(box_id, uid)
-    except (OSError, socket.timeout, imaplib.IMAP4.error, ImapFailure, ssl.SSLError) as exc:
+    except Exception as exc:  # noqa: BLE001  (the server's trouble or ours: the mailbox says why it stopped)
         db.session().rollback()
         error = f"{type(exc).__name__}: {exc}"
-        log.warning("mailbox %s: poll stopped: %s", name, error)
+        log.warning("mailbox %s: poll stopped: %s", name, error,
+                    exc_info=not isinstance(exc, (OSError, imaplib.IMAP4.error, ImapFailure)))
         _finish(box_id, error)
         return Poll(name, taken, duplicates, refused, error)
     finally:
