@@ -35,7 +35,6 @@ from .parse import Parsed, parse
 log = logging.getLogger("trato.mailin")
 # A header our outbox may set on what it sends; a message carrying it is our own come back.
 LOOP_HEADERS = ("x-trato-outbox", "x-trato-message")
-SOURCES = ("imap", "pipe", "http")
 
 
 @dataclass(frozen=True)
