@@ -37,9 +37,13 @@ def blueprints() -> list[Blueprint]:
 @hookimpl
 def navigation(user: Any) -> list[NavItem]:
     """The catalog's lists, for whoever may see them."""
-    return [NavItem("records.listing", label, priority=priority, icon=icon, group=_l("Catalog"),
-                    values={"entity": entity})
-            for entity, label, icon, priority in MENU if access.allowed(user, entity, "view")]
+    entries = [NavItem("records.listing", label, priority=priority, icon=icon, group=_l("Catalog"),
+                       values={"entity": entity})
+               for entity, label, icon, priority in MENU if access.allowed(user, entity, "view")]
+    if access.allowed(user, "catalog_product", "view"):
+        entries.append(NavItem("catalog.price_check_page", _l("Price check"), priority=48, icon="calculator",
+                               group=_l("Catalog")))
+    return entries
 
 
 @hookimpl
