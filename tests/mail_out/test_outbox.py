@@ -46,6 +46,7 @@ def test_a_queued_message_is_sent_once_with_its_headers(mail_app, smtp):
     assert message["Message-ID"] == f"<{row.message_id}>" and message["Subject"] == "Your quote"
     assert message["Cc"] == "carol@example.net" and message["Bcc"] is None
     assert message["Reply-To"] == "ann@example.com" and message["From"] == "Ann <crm@example.com>"
+    assert message["X-Trato-Outbox"] == str(row.id) and message["Auto-Submitted"] == "no"
     parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in message.walk()
              if not p.is_multipart()}
     assert parts["text/plain"].strip() == "Hello Bob" and "<b>Bob</b>" in parts["text/html"]

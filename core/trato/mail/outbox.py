@@ -147,6 +147,7 @@ def _content(app: Flask, message: OutboxMessage) -> EmailMessage:
     mail["Message-ID"] = f"<{message.message_id}>"
     mail["Date"] = message.created_at.strftime("%a, %d %b %Y %H:%M:%S +0000")
     mail["Auto-Submitted"] = "auto-generated" if message.kind in ("reset", "notification") else "no"
+    mail["X-Trato-Outbox"] = str(message.id)  # mail in knows our own message come back (a loop) by it
     mail.set_content(message.text_body)
     if message.html_body:
         mail.add_alternative(message.html_body, subtype="html")
