@@ -158,3 +158,17 @@ def test_a_bundle_cannot_contain_itself(people):
     assert "contain itself" in err.value.errors["lines"][1]["component_id"][0]
     assert len(records.lines("catalog_product", inner.id, user=None)["catalog_bundle_item"]) == 1
     assert price_for(outer.id, None, 1, date(2026, 1, 1), EUR).amount == Decimal("200.00")
+
+
+def test_a_sum_bundle_needs_its_parts_and_categories_form_a_tree(people):
+    with pytest.raises(ValidationFailed) as err:
+        records.create("catalog_product", {"code": "EMPTY", "name": "Empty", "bundle_pricing": "sum"}, user=None)
+    assert "needs its parts" in err.value.errors["bundle_pricing"][0]
+    top = records.create("catalog_category", {"name": "Services"}, user=None)
+    middle = records.create("catalog_category", {"name": "Consulting", "parent_id": top.id}, user=None)
+    low = records.create("catalog_category", {"name": "Tax advice", "parent_id": middle.id}, user=None)
+    with pytest.raises(ValidationFailed) as err:
+        records.update("catalog_category", top.id, {"parent_id": low.id}, user=None, version=top.version)
+    assert "under itself" in err.value.errors["parent_id"][0]
+    with pytest.raises(ValidationFailed):
+        records.update("catalog_category", top.id, {"parent_id": top.id}, user=None, version=top.version)

@@ -45,6 +45,17 @@ def _kind_error(tax_id: int | None, kind: str) -> str | None:
             "withholding": _("Choose a withholding tax.")}[kind]
 
 
+def _category(values: dict[str, Any], previous: RecordData | None) -> Errors:
+    """A category may not sit under itself, directly or further up."""
+    parent, seen = values.get("parent_id"), set()
+    while parent is not None and previous is not None and parent not in seen:
+        if parent == previous.id:
+            return {"parent_id": _("A category cannot sit under itself or one of its own subcategories.")}
+        seen.add(parent)
+        parent = records.get("catalog_category", parent, user=None)["parent_id"]
+    return {}
+
+
 def _tax_category(values: dict[str, Any], previous: RecordData | None) -> Errors:
     if values.get("kind") in ("exempt", "not_subject") and not values.get("legal_reason"):
         return {"legal_reason": _("Give the legal reason printed on invoices, such as “Exenta, artículo 20 de "
@@ -86,8 +97,8 @@ def _customer_terms(values: dict[str, Any], previous: RecordData | None) -> Erro
     return errors
 
 
-CHECKS = {"catalog_product": _product, "catalog_tax_category": _tax_category, "catalog_price_list": _price_list,
-          "catalog_customer_terms": _customer_terms}
+CHECKS = {"catalog_product": _product, "catalog_category": _category, "catalog_tax_category": _tax_category,
+          "catalog_price_list": _price_list, "catalog_customer_terms": _customer_terms}
 
 
 def check_lines(entity: str, record: RecordData) -> None:
@@ -95,8 +106,11 @@ def check_lines(entity: str, record: RecordData) -> None:
     check = LINE_CHECKS.get(entity)
     if check is None:
         return
-    lines = records.lines(entity, record.id, user=None)
-    errors = check(record, next(iter(lines.values()), []))
+    lines = next(iter(records.lines(entity, record.id, user=None).values()), [])
+    if entity == "catalog_product" and record["bundle_pricing"] == "sum" and not lines:
+        raise ValidationFailed({"bundle_pricing": [_("A product priced as the sum of its parts needs its parts: "
+                                                     "add them as bundle components.")]})
+    errors = check(record, lines)
     if errors:
         raise ValidationFailed({"lines": records.ByLine({
             index: records.ByLine({name: [message] for name, message in fields.items()})
