@@ -69,6 +69,20 @@ def _stuffed(content: bytes) -> bytes:
     return b"".join((b"." + line if line.startswith(b".") else line) + b"\r\n" for line in lines) + b".\r\n"
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Sign in with one mechanism the server offers (PLAIN, else LOGIN): a refused password is the server's
+    answer at once, not a string of tries of other mechanisms."""
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in offered and "LOGIN" not in offered:
+        smtp.login(user, password)
+        return
+    smtp.user, smtp.password = user, password
+    if "PLAIN" in offered:
+        smtp.auth("PLAIN", smtp.auth_plain)
+    else:
+        smtp.auth("LOGIN", smtp.auth_login)
+
+
 class Connection:
     """One SMTP session, opened when first needed and kept for the next messages of a batch."""
 
@@ -89,7 +103,7 @@ class Connection:
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if s.smtp_username:
-                smtp.login(s.smtp_username, s.smtp_password)
+                _login(smtp, s.smtp_username, s.smtp_password)
         except BaseException:
             smtp.close()
             raise
