@@ -236,3 +236,12 @@ def test_the_openapi_document_describes_a_link(trade_app, admin, api_client_as):
                    and "related" in s.get("properties", {}))
     assert related["required"] == ["entity", "id"] and related["properties"]["title"]["readOnly"] is True
     assert related["properties"]["id"]["type"] == "integer"
+
+
+def test_a_form_refused_for_another_field_shows_the_link_typed_again(trade_app, admin, client_as):
+    """The form reads a typed link as the API's object; shown again with the errors it stays the same link."""
+    account = make(trade_app, "trade_account", admin, name="Acme Iberia")
+    refused = client_as(admin).post("/r/trade_deal/new", data={"name": "", "stage": "new",
+                                                               "related": f"trade_account:{account.id}"})
+    assert refused.status_code == 422
+    assert f'value="trade_account:{account.id}" selected' in refused.text and "Acme Iberia" in refused.text

@@ -52,6 +52,13 @@ def not_allowed(allowed: tuple[str, ...]) -> str:
     return _("Choose a record of: %(entities)s.", entities=", ".join(allowed))
 
 
+def as_link(value: Any) -> RecordLink:
+    """A `RecordLink`, or the API's object of one (what a form typed, `from_text`, gives back to re-show)."""
+    if isinstance(value, RecordLink):
+        return value
+    return RecordLink(str(value["entity"]), int(value["id"]))
+
+
 class RecordLinkField(ma.Field):
     """`{"entity": "sales_deal", "id": 12}` in (a `"title"` sent back is ignored), `RecordLink` inside.
 
@@ -155,7 +162,7 @@ class RecordLinkType(FieldType):
 
     def format(self, field: Field, value: Any) -> str:
         """ "sales_deal:12": what `parse` reads back; never the title, which the reader may not be shown."""
-        return "" if value is None else str(value)
+        return "" if value is None else str(as_link(value))
 
     def input_text(self, field: Field, value: Any) -> str:
         return self.format(field, value)

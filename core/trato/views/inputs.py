@@ -90,9 +90,11 @@ def _choices(f: Field, user: Any, current: Any) -> list[tuple[str, str]]:
     if not current:
         return []
     if f.type.widget == "record_link":  # the linked record, named as the user may see it
+        from ..fields.links import as_link
         from ..records.links import title_text, titles
 
-        return [(str(current), title_text(titles([current], user).get(current)))]
+        link = as_link(current)  # a form sent back with its errors holds the API's object
+        return [(str(link), title_text(titles([link], user).get(link)))]
     if f.type.widget == "user":
         return [(str(current), name) for name in db.session().scalars(select(User.name).where(User.id == current))]
     target = _target(f)
