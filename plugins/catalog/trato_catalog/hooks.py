@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from trato import ApiEndpoint, Fragment, NavItem, RecordData, access, hookimpl, roles
 
-from . import api, demo, images, rules, setup, spain
+from . import api, customer_panel, demo, images, rules, setup, spain
 from .models import ENTITIES
 from .views import bp
 
@@ -61,8 +61,10 @@ def after_save(entity: str, record: RecordData, previous: RecordData | None, use
 
 @hookimpl
 def detail_panels(entity: str, record: RecordData, user: Any) -> list[Fragment]:
-    """A product's images (its attached image files)."""
-    return images.panel(record, user) if entity == "catalog_product" else []
+    """A product's images (its attached image files); a customer's terms and price lists."""
+    if entity == "catalog_product":
+        return images.panel(record, user)
+    return customer_panel.panel(entity, record, user)
 
 
 @hookimpl
