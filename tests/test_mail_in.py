@@ -449,3 +449,25 @@ def test_two_workers_polling_one_mailbox_at_once_take_each_message_once(crm, mak
     assert sorted(m.subject for m in rows(crm)) == sorted(f"Busy {n}" for n in range(12))
     assert rows(crm, Mailbox)[0].last_uid == 12
     assert "core.poll_mailboxes" in crm.extensions["trato"].tasks
+
+
+def test_a_failure_after_the_attachments_were_stored_leaves_no_file_behind(crm, make_record, monkeypatch):
+    from trato.mailin import intake
+
+    make_record("contacts_contact", last_name="Ruiz", email="ana@client.example")
+    logged = intake.log_on
+
+    def log_then_fail(*args):
+        logged(*args)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(intake, "log_on", log_then_fail)
+    with crm.app_context(), pytest.raises(RuntimeError):
+        take(message("Doomed", attachment=PDF), "pipe")
+    uploads = crm.extensions["trato"].settings.upload_path
+    assert [p for p in uploads.rglob("*") if p.is_file()] == []
+    assert rows(crm) == []
+    monkeypatch.setattr(intake, "log_on", logged)
+    with crm.app_context():
+        assert take(message("Doomed", attachment=PDF), "pipe").status == "logged"  # it comes again, and is taken
+    assert len([p for p in uploads.rglob("*") if p.is_file()]) == 2  # the raw message and the PDF

@@ -10,7 +10,7 @@ from .. import db, records
 from ..errors import TratoError
 from ..i18n import _
 from . import matching
-from .intake import Target, log_on, make_lead, raw_of
+from .intake import Target, files_undone_on_failure, log_on, make_lead, raw_of
 from .models import ReceivedMail
 from .parse import parse
 
@@ -40,7 +40,7 @@ def _waiting(mail_id: int) -> ReceivedMail:
 
 def attach(mail_id: int, entity: str, record_id: int) -> Target:
     """Log a waiting message on a record's timeline, with its attachments."""
-    with records.atomic():
+    with files_undone_on_failure(), records.atomic():
         row = _waiting(mail_id)
         try:
             records.get(entity, record_id, user=None)
@@ -53,7 +53,7 @@ def attach(mail_id: int, entity: str, record_id: int) -> Target:
 
 def lead(mail_id: int, entity: str) -> Target:
     """Make a lead (a record of `entity`) of a waiting message's sender and log the message on it."""
-    with records.atomic():
+    with files_undone_on_failure(), records.atomic():
         row = _waiting(mail_id)
         mail = parse(raw_of(row))
         if not mail.sender:

@@ -11,9 +11,12 @@ and the message comes again).
 """
 from __future__ import annotations
 
+import contextvars
 import io
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import db, extras, records
+from ..activity import storage
+from ..activity.models import Attachment
 from ..entities.errors import UnknownEntity
 from ..errors import TratoError
 from ..i18n import _
@@ -63,6 +68,25 @@ class Taken:
     status: str
     targets: tuple[Target, ...]
     duplicate: bool = False
+
+
+_STORED: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar("mailin_stored", default=None)
+
+
+@contextmanager
+def files_undone_on_failure() -> Iterator[None]:
+    """Around a transaction that logs mail: the attachment files it stored go again if it fails (their rows
+    were rolled back, so nothing would ever name them)."""
+    stored: list[Path] = []
+    token = _STORED.set(stored)
+    try:
+        yield
+    except BaseException:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        _STORED.reset(token)
 
 
 def raw_path(key: str) -> Path:
@@ -130,9 +154,13 @@ def log_on(mail_row: ReceivedMail, mail: Parsed, target: Target) -> bool:
     kept, refusals = _attachments(mail)
     for part in kept:
         try:
-            extras.attach(entity, record_id, part.name, io.BytesIO(part.data), None)
+            kept_file = extras.attach(entity, record_id, part.name, io.BytesIO(part.data), None)
         except extras.ExtraRefused as exc:
             refusals.append(_("Attachment %(name)s refused: %(reason)s", name=part.name, reason=str(exc)))
+            continue
+        stored = _STORED.get()
+        if stored is not None:
+            stored.append(storage.path_of(session.get(Attachment, kept_file.id)))  # type: ignore[arg-type]
     session.add(MailLink(mail_id=mail_row.id, entity=entity, record_id=record_id))
     for line in refusals:
         if line not in mail_row.notes:
@@ -210,7 +238,7 @@ def take(raw: bytes, source: str, mailbox: Mailbox | None = None) -> Taken:
     key = _keep_raw(raw)
     ours = own_addresses(mailbox)
     try:
-        with records.atomic() as session:
+        with files_undone_on_failure(), records.atomic() as session:
             row = ReceivedMail(
                 message_id=mail.message_id, in_reply_to=" ".join(mail.in_reply_to),
                 references=" ".join(mail.references), sender=mail.sender[:320], sender_name=mail.sender_name[:255],
