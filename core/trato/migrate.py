@@ -73,19 +73,48 @@ def _usable(records: dict[str, PluginRecord], name: str, seen: frozenset[str] = 
     return all(_usable(records, dep, seen | {name}) for dep in record.requires)
 
 
+_SCRIPTS: dict[tuple[str, tuple[tuple[str, int, int], ...]], ScriptDirectory] = {}
+
+
+def _stamp(locations: str) -> tuple[tuple[str, int, int], ...]:
+    """Each migration file of `locations` with its modification time and size."""
+    found = []
+    for location in locations.split(os.pathsep):
+        with os.scandir(location) as entries:
+            found += [(e.path, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.name.endswith(".py")]
+    return tuple(sorted(found))
+
+
+def script_of(records: dict[str, PluginRecord]) -> ScriptDirectory:
+    """The revisions of the core and the loaded plugins, read once per process while their files stay the same.
+
+    Alembic reads a version folder by executing every migration file in it, a
+    second or so for the core and two plugins; an app is built many times in
+    one process (the tests, `trato` commands that build it twice).
+    """
+    locations = str(config_for(records).get_main_option("version_locations"))
+    key = (locations, _stamp(locations))
+    script = _SCRIPTS.get(key)
+    if script is None:
+        script = _SCRIPTS[key] = ScriptDirectory.from_config(config_for(records))
+    return script
+
+
 def core_head() -> str:
     """The core's newest revision: what a new plugin branch `depends_on`."""
-    script = ScriptDirectory.from_config(config_for({}))
-    return str(script.get_revisions(f"{CORE}@head")[0].revision)
+    return str(script_of({}).get_revisions(f"{CORE}@head")[0].revision)
 
 
-def has_branch(records: dict[str, PluginRecord], name: str) -> bool:
-    script = ScriptDirectory.from_config(config_for(records))
+def _has_branch(script: ScriptDirectory, name: str) -> bool:
     try:
         script.get_revisions(f"{name}@head")
     except CommandError:
         return False
     return True
+
+
+def has_branch(records: dict[str, PluginRecord], name: str) -> bool:
+    return _has_branch(script_of(records), name)
 
 
 def _run(conn: Connection, records: dict[str, PluginRecord], action: str, target: str) -> None:
@@ -106,11 +135,15 @@ def _run(conn: Connection, records: dict[str, PluginRecord], action: str, target
 
 
 def upgrade(conn: Connection, records: dict[str, PluginRecord], plugins: Iterable[str]) -> None:
-    """Upgrade the core, then each named plugin's branch, inside `conn`'s transaction."""
-    _run(conn, records, "upgrade", f"{CORE}@head")
-    for name in plugins:
-        if has_branch(records, name):
-            _run(conn, records, "upgrade", f"{name}@head")
+    """Upgrade the core, then each named plugin's branch, inside `conn`'s transaction (nothing to do when the
+    database is at every head already)."""
+    script = script_of(records)
+    targets = [CORE, *(name for name in plugins if _has_branch(script, name))]
+    at = current(conn)
+    if all({r.revision for r in script.get_revisions(f"{t}@head")} <= at for t in targets):
+        return
+    for target in targets:
+        _run(conn, records, "upgrade", f"{target}@head")
 
 
 def apply(conn: Connection, records: dict[str, PluginRecord], step: Step) -> None:
@@ -146,7 +179,7 @@ def unknown_revisions(conn: Connection, records: dict[str, PluginRecord]) -> lis
     """The revisions the database is at that no installed package provides (a plugin's newer version migrated it)."""
     if not inspect(conn).has_table("alembic_version"):
         return []
-    script = ScriptDirectory.from_config(config_for(records))
+    script = script_of(records)
     unknown = []
     for head in sorted(current(conn)):
         try:
@@ -169,7 +202,7 @@ def refuse_unknown(conn: Connection, records: dict[str, PluginRecord]) -> None:
 def pending(conn: Connection, records: dict[str, PluginRecord], plugins: Iterable[str]) -> list[Step]:
     """What `upgrade` would run, oldest first; a `MigrationError` when the database is at a revision unknown here."""
     refuse_unknown(conn, records)
-    script = ScriptDirectory.from_config(config_for(records))
+    script = script_of(records)
     heads = current(conn) if inspect(conn).has_table("alembic_version") else set()
     applied: set[str] = set()
     for head in heads:
@@ -189,7 +222,7 @@ def pending(conn: Connection, records: dict[str, PluginRecord], plugins: Iterabl
 
 
 def history(records: dict[str, PluginRecord]) -> list[Step]:
-    script = ScriptDirectory.from_config(config_for(records))
+    script = script_of(records)
     return [Step(r.revision, _branch_of(script, r), r.doc or "") for r in script.walk_revisions()]
 
 

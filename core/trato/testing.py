@@ -77,10 +77,9 @@ def build_app(instance: Path, database_url: str, plugins: list[str] | tuple[str,
     """A migrated app on `database_url` with `plugins` enabled.
 
     An empty database starts as a copy of the one the first such build made in
-    this process (trato.testing_databases), unless plugins outside the installed
-    ones take part, whose code may differ from one test to the next."""
-    fresh = not extra_plugins and is_empty(database_url)
-    key = TEMPLATES.key(database_url, tuple(plugins), settings) if fresh else None
+    this process with the same plugins, settings and plugin code
+    (trato.testing_databases)."""
+    key = TEMPLATES.key(database_url, tuple(plugins), settings, extra_plugins) if is_empty(database_url) else None
     copied = key is not None and TEMPLATES.copy_into(key, database_url)
     config = Settings(instance_path=instance, database_url=database_url, secret_key="test-secret-key",
                       jobs_immediate=settings.pop("jobs_immediate", True), **settings)

@@ -11,7 +11,8 @@ the next test asking for the same starts from a copy of it:
   fraction of a second, where migrating takes seconds).
 
 Templates live as long as the test process, so they always come from the code
-under test. A copy is only ever made into a database that is still empty: an
+under test; a sample plugin offered beside the installed ones counts by its
+files, so that a test that writes one (a new migration) gets a new template. A copy is only ever made into a database that is still empty: an
 app built a second time on the same database (a restart) goes the normal way.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +30,20 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
+
+from .hooks.plugin import Plugin
+
+
+def _files(plugin: Plugin) -> list[tuple[str, int, int]]:
+    """Every Python file of the plugin's package with its modification time and size (none for a package that
+    does not import: the app skips such a plugin, each time alike)."""
+    try:
+        folder = plugin.package_path()
+    except Exception:  # noqa: BLE001 - whatever the plugin's import raises, the app reports it and goes on
+        return []
+    if folder == Path("."):  # a namespace package: no file of its own to go by
+        return []
+    return sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*.py"))
 
 
 class Templates:
@@ -40,9 +55,13 @@ class Templates:
         self._folder: Path | None = None
 
     @staticmethod
-    def key(database_url: str, plugins: tuple[str, ...], settings: dict[str, object]) -> str:
-        """The kind of database, the plugins in the order enabled and the settings."""
-        return repr((make_url(database_url).get_backend_name(), plugins, sorted(settings.items(), key=repr)))
+    def key(database_url: str, plugins: tuple[str, ...], settings: dict[str, object],
+            offered: Mapping[str, Plugin] | None = None) -> str:
+        """The kind of database, the plugins in the order enabled, the settings, and the plugins offered beside
+        the installed ones (a sample plugin of the tests) as the code they are now: their package's files."""
+        return repr((make_url(database_url).get_backend_name(), plugins, sorted(settings.items(), key=repr),
+                     [(name, repr(plugin), _files(plugin)) for name, plugin in
+                      sorted((offered or {}).items())]))
 
     def copy_into(self, key: str, database_url: str) -> bool:
         """Fill the empty database at `database_url` from template `key`; False when there is none yet."""
