@@ -4,8 +4,8 @@ Anything not listed in `__all__` is internal and may change without notice;
 docs/plugin-guide.md documents each of these.
 """
 from . import (
-    access, calendars, companies, currencies, directory, documents, extras, fields, migration, numbering, pages,
-    privacy, records, roles,
+    access, calendars, companies, currencies, directory, documents, extras, fields, mail, migration, numbering,
+    pages, privacy, records, roles,
 )
 from .access import PermissionRefused
 from .app import CORE_VERSION as __version__
@@ -64,6 +64,7 @@ __all__ = [
     "crontab",
     "demo_owners",
     "documents",
+    "mail",
     "directory",
     "engine",
     "extras",

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from trato import throttle
+from trato import mail, throttle
 from trato.mail import outbox
 from trato.mail.models import OutboxMessage
 from trato.models import utcnow
@@ -15,7 +15,7 @@ from trato.models import utcnow
 def _queue(app, **values):
     state = app.extensions["trato"]
     with app.app_context(), state.sessionmaker() as s:
-        message = outbox.queue(s, sender="Ann <crm@example.com>", to=values.pop("to", ["bob@example.net"]),
+        message = mail.queue(s, sender="Ann <crm@example.com>", to=values.pop("to", ["bob@example.net"]),
                                subject=values.pop("subject", "Your quote"), text=values.pop("text", "Hello Bob"),
                                **values)
         s.commit()
@@ -37,7 +37,7 @@ def test_a_queued_message_is_sent_once_with_its_headers(mail_app, smtp):
     first = _queue(mail_app, cc=["carol@example.net"], bcc=["dave@example.net"], html="<p>Hello <b>Bob</b></p>",
                    reply_to="ann@example.com")
     with mail_app.app_context():
-        outbox.wake()  # jobs run in-process in tests: the job sends it now
+        mail.wake()  # jobs run in-process in tests: the job sends it now
     assert _deliver(mail_app) == {}  # nothing left to send: a second run sends nothing again
     row = _row(mail_app, first)
     assert row.state == "sent" and row.attempts == 1 and row.sent_at is not None and "250" in row.last_error

@@ -1,9 +1,10 @@
 """Mail out: an outbox sent by a background job, never twice; templates; mail from records; notifications.
 
     from trato import mail
-    message = mail.queue(session, sender=..., to=["ann@example.com"], subject="...", text="...",
-                         entity="contacts_contact", record_id=7)
-    session.commit(); mail.wake()
+    mail.queue(session, sender="Ann <crm@example.com>", to=["bob@example.com"], subject="Your quote",
+               text="...", attachments=[pdf.attachment_id], entity="invoicing_quote", record_id=7)
+    session.commit()
+    mail.wake()
 
 `send` mails one plain message at once, inside the request (invitations,
 where the admin must see at once whether it left). docs/mail.md is the
@@ -11,20 +12,28 @@ reference.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .smtp import MailError, configured, send
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .models import OutboxMessage
 
 __all__ = ["MailError", "configured", "queue", "send", "wake"]
 
 
-def queue(*args: object, **kwargs: object) -> object:
-    """outbox.queue: add a message to the outbox in the caller's transaction."""
-    from .outbox import queue as add
+def queue(session: Session, **message: Any) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction (the keywords of `outbox.queue`: sender, to,
+    subject, text, html, cc, bcc, reply_to, attachments, entity, record_id, links, created_by, kind)."""
+    from .outbox import queue as add  # the outbox needs the record service, which needs the models: not at import
 
-    return add(*args, **kwargs)  # type: ignore[arg-type]
+    return add(session, **message)
 
 
 def wake() -> None:
-    """outbox.wake: ask a worker to send what is due, once the caller has committed."""
+    """Ask a worker to send what is due, once the caller has committed."""
     from .outbox import wake as now
 
     now()
