@@ -55,3 +55,25 @@ def test_followers_who_asked_get_a_change_by_email_in_their_language(make_app, s
 def test_the_mail_settings_page_in_spanish(client_as):
     page = client_as("user").get("/profile/mail", headers={"Accept-Language": "es"})
     assert "Firma" in page.get_data(as_text=True)
+
+
+def test_someone_given_an_activity_hears_of_it_in_the_app_and_by_email_if_asked(make_app, smtp, make_record,
+                                                                               make_user, client_as):
+    from trato import extras
+    from trato.activity.notifications import latest
+
+    inbox, _port = smtp
+    app = _app(make_app, smtp)
+    owner, account, _ann, _bob = _records(app, make_record, make_user)
+    helper = make_user(name="Hal Helper", email="hal@example.com", app=app, admin=True)
+    client_as(helper, app=app).post("/profile/mail", data={"notify": ["assignment"]})
+    with app.test_request_context():
+        extras.add_activity("contacts_account", account.id, owner, kind="call", subject="Call about renewal",
+                            assignee_id=helper.id)
+        extras.add_activity("contacts_account", account.id, owner, kind="task", subject="My own task")
+        outbox.deliver(app)
+        shown = [n.text for n in latest(helper)]
+    assert shown == ["Sara Sales gave you an activity: Call about renewal (Acme)"]
+    (message,) = inbox.messages
+    assert inbox.recipients == [["hal@example.com"]]
+    assert message["Subject"] == "Sara Sales gave you an activity: Call about renewal (Acme)"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .. import db, records
 from ..i18n import _, _l
 from ..models import User, utcnow
+from . import notifications
 from .errors import ActivityError, NotAllowed
 from .models import KINDS, Activity
 from .targets import may_change, titles
@@ -100,7 +101,20 @@ def add(entity: str, record_id: int, values: Mapping[str, Any], user: Any, sessi
         return activity
     with records.atomic() as current:
         current.add(activity)
+        _tell_assignee(current, activity, user)
     return activity
+
+
+def _tell_assignee(session: Session, activity: Activity, user: Any) -> None:
+    """Someone given an activity by another user hears of it (in the app, and by email if they asked)."""
+    actor = getattr(user, "id", None)
+    if activity.assignee_id is None or activity.assignee_id == actor:
+        return
+    session.flush()
+    title = titles([(activity.entity, activity.record_id)], None).get((activity.entity, activity.record_id))
+    notifications.send(session, [activity.assignee_id], notifications.ASSIGNED, activity.entity, activity.record_id,
+                       title[1] if title else "", actor, activity_id=activity.id, subject=activity.subject,
+                       due_at=activity.due_at.isoformat() if activity.due_at else None)
 
 
 def find(activity_id: int) -> Activity | None:

@@ -108,7 +108,7 @@ class Follower(Base):
 class Notification(Base):
     """An in-app message to a user, stored as facts and worded when shown, in the reader's language.
 
-    `kind` is "change", "delete" or "reminder"; `data` holds what the
+    `kind` is "change", "delete", "reminder" or "assignment"; `data` holds what the
     wording needs (the changed field names, the activity's id).
     """
 

@@ -19,7 +19,7 @@ from ..models import User, utcnow
 from .models import Notification
 
 PAGE = 100
-CHANGE, DELETE, REMINDER = "change", "delete", "reminder"
+CHANGE, DELETE, REMINDER, ASSIGNED = "change", "delete", "reminder", "assignment"
 
 
 def send(session: Session, user_ids: Iterable[int], kind: str, entity: str, record_id: int, title: str,
@@ -85,6 +85,9 @@ def wording(n: Notification, actor: str, reader: Any) -> str:
         when = format_datetime(datetime.fromisoformat(due), "short") if due else _("no due date")
         return _("Reminder: %(subject)s (%(title)s), due %(when)s", subject=data.get("subject", ""),
                  title=n.title, when=when)
+    if n.kind == ASSIGNED:
+        return _("%(who)s gave you an activity: %(subject)s (%(title)s)", who=actor, subject=data.get("subject", ""),
+                 title=n.title)
     return n.title
 
 

@@ -20,7 +20,8 @@ from .profile import bp
 
 NOTIFY_CHOICES = [SelectChoice(notifications.CHANGE, _l("Someone changes a record I follow")),
                   SelectChoice(notifications.DELETE, _l("Someone moves a record I follow to the recycle bin")),
-                  SelectChoice(notifications.REMINDER, _l("A reminder of one of my activities is due"))]
+                  SelectChoice(notifications.REMINDER, _l("A reminder of one of my activities is due")),
+                  SelectChoice(notifications.ASSIGNED, _l("Someone gives me an activity"))]
 
 
 class MailSettingsForm(FlaskForm):
