@@ -12,8 +12,9 @@ the next test asking for the same starts from a copy of it:
 
 Templates live as long as the test process, so they always come from the code
 under test; a sample plugin offered beside the installed ones counts by its
-files, so that a test that writes one (a new migration) gets a new template. A copy is only ever made into a database that is still empty: an
-app built a second time on the same database (a restart) goes the normal way.
+files, so that a test that writes one (a new migration) gets a new template.
+A copy is only ever made into a database that is still empty: an app built a
+second time on the same database (a restart) goes the normal way.
 """
 from __future__ import annotations
 
