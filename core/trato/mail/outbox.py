@@ -49,6 +49,7 @@ log = logging.getLogger("trato.mail")
 TASK = "core.mail_deliver"
 FIRST_DELAY = timedelta(minutes=1)
 LONGEST_DELAY = timedelta(hours=6)
+UNREACHED = "unreached"
 BATCH = 500  # messages one run of the job sends at most before it leaves the rest to the next run
 
 
@@ -170,7 +171,8 @@ def _recipients(message: OutboxMessage) -> list[str]:
 
 
 def _send(app: Flask, connection: Connection, message_id: int, token: str) -> str:
-    """Send one claimed message and record the outcome; the state it ended in."""
+    """Send one claimed message and record the outcome; the state it ended in ("unreached" when no session
+    with the server could be opened: the message is queued again, and the batch stops)."""
     settings = app.extensions["trato"].settings
     with _writer(app) as s:
         message = s.get(OutboxMessage, message_id)
@@ -192,7 +194,7 @@ def _send(app: Flask, connection: Connection, message_id: int, token: str) -> st
         _finish(app, message_id, token, state=QUEUED, last_error=exc.reason[:2000], claim_token=None,
                 next_attempt_at=utcnow() + backoff(message.attempts))
         log.info("mail %s refused for now (try %d): %s", message.message_id, message.attempts, exc.reason)
-        return QUEUED
+        return QUEUED if exc.reached else UNREACHED
     except Unknown as exc:
         _finish(app, message_id, token, state=UNKNOWN, last_error=_unknown_reason(str(exc)), claim_token=None)
         log.warning("mail %s: outcome unknown: %s", message.message_id, exc)
@@ -227,7 +229,10 @@ def deliver(app: Flask, limit: int = BATCH) -> dict[str, int]:
                 done["postponed"] = done.get("postponed", 0) + 1
                 break
             outcome = _send(app, connection, message_id, token)
-            done[outcome] = done.get(outcome, 0) + 1
+            key = QUEUED if outcome == UNREACHED else outcome
+            done[key] = done.get(key, 0) + 1
+            if outcome == UNREACHED:
+                break  # the server (or its settings) is the trouble: the others wait for the next run
     finally:
         connection.close()
     return done

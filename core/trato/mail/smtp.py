@@ -31,11 +31,12 @@ class MailError(TratoError):
 
 @dataclass
 class Refused(Exception):
-    """The server said no: `permanent` for a 5xx answer (no use trying again), else a passing refusal (4xx,
-    a connection that failed or dropped before the content was complete)."""
+    """The server said no: `permanent` for a 5xx answer to the message (no use trying again), else a passing
+    refusal (4xx, a connection that failed or dropped before the content was complete)."""
 
     reason: str
     permanent: bool
+    reached: bool = True  # False: no session with the server could be opened (connection, TLS, login)
 
 
 class Unknown(Exception):
@@ -90,6 +91,16 @@ class Connection:
         self.settings = settings
         self.smtp: smtplib.SMTP | None = None
 
+    def open(self) -> smtplib.SMTP:
+        """Connect, secure and sign in, or Refused with `reached` False: whatever the server said, the fault is
+        the connection's or the settings', not the message's, so it is never a permanent refusal."""
+        try:
+            return self._open()
+        except smtplib.SMTPResponseException as exc:
+            raise Refused(_answer(exc.smtp_code, exc.smtp_error), permanent=False, reached=False) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Refused(str(exc) or type(exc).__name__, permanent=False, reached=False) from None
+
     def _open(self) -> smtplib.SMTP:
         s = self.settings
         if s.smtp_tls:
@@ -124,11 +135,10 @@ class Connection:
 
         Raises Refused (permanent or not) or Unknown; the connection is closed after either.
         """
-        sent_all = False
+        if self.smtp is None:
+            self.smtp = self.open()
+        smtp, sent_all = self.smtp, False
         try:
-            if self.smtp is None:
-                self.smtp = self._open()
-            smtp = self.smtp
             code, said = smtp.mail(envelope_from)
             if code != 250:
                 raise smtplib.SMTPResponseException(code, said)
