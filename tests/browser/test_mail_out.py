@@ -84,3 +84,33 @@ def test_an_email_from_a_record_with_a_template(page: Page, mail_live) -> None:
     (message,) = inbox.messages
     assert message["Subject"] == "Welcome, Acme"
     assert message.get_payload()[0].get_payload(decode=True).decode().startswith("Dear Acme, welcome.")
+
+
+def test_mail_pages_at_phone_width_in_spanish(page: Page, mail_live, make_user) -> None:
+    inbox, start = mail_live
+    live = start(["contacts"])
+    with live.app.extensions["trato"].sessionmaker() as s:
+        s.get(type(live.admin), live.admin.id).locale = "es"
+        s.commit()
+    page.set_viewport_size({"width": 360, "height": 740})
+    fill_sign_in(page, live)
+    with live.app.test_request_context():
+        from trato import records
+
+        account = records.create("contacts_account", {"name": "Acme", "email": "office@acme.example"},
+                                 user=live.admin)
+    for path in (f"/r/contacts_account/{account.id}/email", "/admin/mail", "/admin/mail/templates",
+                 "/admin/mail/templates/new/contacts_account/es", "/profile/mail"):
+        page.goto(live.url(path))
+        expect(page.locator("main h1")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.goto(live.url(f"/r/contacts_account/{account.id}/email"))
+    expect(page.locator("main h1")).to_have_text("Correo sobre Acme")
+    page.get_by_label("Asunto").fill("Hola")
+    page.get_by_label("Mensaje").fill("Buenos días")
+    page.get_by_role("button", name="Enviar").click()
+    expect(page.get_by_text("Su mensaje está en cola para enviarse")).to_be_visible()
+    assert [m["Subject"] for m in inbox.messages] == ["Hola"]
+    page.goto(live.url("/admin/mail"))
+    expect(page.locator("#mail-1 .badge")).to_have_text("Enviado")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
