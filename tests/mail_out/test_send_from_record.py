@@ -92,3 +92,22 @@ def test_the_compose_page_in_spanish(make_app, smtp, make_record, make_user, cli
     page = client_as(user, app=app).get(f"/r/contacts_account/{account.id}/email", headers={"Accept-Language": "es"})
     text = page.get_data(as_text=True)
     assert "Correo sobre Acme" in text and "Adjuntar archivos nuevos" in text
+
+
+def test_a_purged_record_drops_off_the_mail_links_and_the_message_stays(make_app, smtp, make_record, make_user,
+                                                                        client_as):
+    from trato.mail.models import OutLink
+    from trato.records.purge import purge_record
+
+    app = _app(make_app, smtp)
+    user, account, ann, _bob = _records(app, make_record, make_user)
+    client_as(user, app=app).post(f"/r/contacts_contact/{ann.id}/email", data={
+        "to": "ann@acme.example", "subject": "Hello Ann", "body": "Hi"})
+    with app.test_request_context():
+        from trato import records
+
+        records.delete("contacts_contact", ann.id, user=user)
+        purge_record("contacts_contact", ann.id, user=make_user(admin=True, app=app))
+    with app.extensions["trato"].sessionmaker() as s:
+        assert s.scalars(select(OutLink)).all() == []
+        assert s.scalars(select(OutboxMessage.subject)).all() == ["Hello Ann"]

@@ -13,7 +13,8 @@ from typing import Any
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 from wtforms import MultipleFileField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -31,6 +32,7 @@ from ..ui import Fragment
 from ..views.inputs import signed_in
 from . import identity, templates
 from .compose import ComposeError, Draft, Upload, send_from_record
+from .models import OutLink
 from .recipients import candidates, mailable
 
 NAME = "core.mail"
@@ -144,6 +146,12 @@ def page_slot(slot: str, entity: str | None, record: Any, user: Any) -> list[Fra
     href = url_for("mail.compose", entity=entity, record_id=record["id"])
     return [Fragment(_("Email"), "slots/button.html", {"href": href, "label": _("Email"), "icon": "mail"},
                      priority=70)]
+
+
+@hookimpl
+def records_purged(entity: str, ids: list[int], session: Session) -> None:
+    """A record purged for good drops off the timelines of mail: the messages stay in the outbox's history."""
+    session.execute(delete(OutLink).where(OutLink.entity == entity, OutLink.record_id.in_(ids)))
 
 
 def register(app: Flask) -> None:
