@@ -86,7 +86,7 @@ def test_an_email_from_a_record_with_a_template(page: Page, mail_live) -> None:
     assert message.get_payload()[0].get_payload(decode=True).decode().startswith("Dear Acme, welcome.")
 
 
-def test_mail_pages_at_phone_width_in_spanish(page: Page, mail_live, make_user) -> None:
+def test_mail_pages_at_phone_width_in_spanish(page: Page, mail_live) -> None:
     inbox, start = mail_live
     live = start(["contacts"])
     with live.app.extensions["trato"].sessionmaker() as s:
