@@ -66,7 +66,7 @@ def test_an_oversize_upload_is_refused_with_a_clear_message(make_app, make_user,
     assert page.status_code == 413
     assert "The file is larger than the limit of 1 MB." in text(page)
     fragment = _upload(client, record.id, "big.pdf", big)
-    assert fragment.status_code == 413 and 'id="file-file-error"' in text(fragment)
+    assert fragment.status_code == 413 and 'id="files-upload-error"' in text(fragment)
     assert rows(app, Attachment) == []
     assert not list((app.extensions["trato"].settings.instance_path / "uploads").glob("*/*"))
 

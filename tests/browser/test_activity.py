@@ -31,7 +31,7 @@ def test_add_a_note_and_mark_an_activity_done_on_a_record(page: Page, account) -
         activities.add("trade_account", account.id, {"kind": "call", "subject": "Ring Marta",
                                                       "due_at": utcnow() + timedelta(hours=2)}, live.admin)
     page.goto(f"{base}/r/trade_account/{account.id}")
-    page.get_by_role("tab", name="Timeline and files").click()  # the timeline is a tab of the record's page
+    page.get_by_role("tab", name="Timeline", exact=True).click()  # the timeline is a tab of the record's page
     expect(page).to_have_url(f"{base}/r/trade_account/{account.id}?tab=timeline")
     timeline = page.locator("#timeline")
     page.get_by_text("Add a note").click()

@@ -30,7 +30,7 @@ def test_hook_page_slot(trade_app, make_user, client_as):
     header = re.search(r'data-slot="record-header">(.*?)</div>', page, re.S).group(1)
     assert f'href="/r/trade_deal/new?account_id={account.id}"' in header and "New deal" in header
     assert _tabs(page) == ["details", "related-trade_account-parent_id", "related-trade_deal-account_id",
-                           "timeline", "trade-open-deals"]
+                           "timeline", "files", "trade-open-deals"]
     tab = re.search(r'id="panel-trade-open-deals".*?</section>', page, re.S).group(0)
     assert "Renewal" in tab and "Old win" not in tab  # the plugin's own content, rendered by its template
 

@@ -7,8 +7,9 @@ notes, activities and files and to follow it (as in most CRMs: talking about
 a record is not changing it); tags classify the record for everyone, so
 they need the edit permission on it. Changing or deleting a note, activity
 or file is for its author (the assignee may also mark an activity done) or
-an administrator. An HTMX request gets the record's activity section back;
-a plain form post is redirected to the record page's Timeline tab (`?tab=timeline`).
+an administrator. An HTMX request gets the record's activity section back
+(its Files tab for an upload, or a deletion made there); a plain form post
+is redirected to the record page's Timeline tab (`?tab=timeline`), or Files tab.
 """
 from __future__ import annotations
 
@@ -50,23 +51,31 @@ def _visible(entity: str, record_id: int) -> Any:
     return found
 
 
-def _section(entity: str, record_id: int, status: int = 200, form: str = "", error: ActivityError | None = None,
-             keep: bool = True) -> Any:
-    """The record's activity section (HTMX) or, for a plain post, back to its page.
-
-    After an `error` the failed `form` shows it, with the input kept unless
-    the request was too large to read.
-    """
+def _section(entity: str, record_id: int, status: int = 200, form: str = "", error: ActivityError | None = None
+             ) -> Any:
+    """The record's activity section (HTMX) or, for a plain post, back to its page; after an `error` the failed
+    `form` shows it, with what was typed kept."""
     e, record = _visible(entity, record_id)
     if request.headers.get("HX-Request") != "true" and request.method == "POST":
         if error is not None:
             flash(str(error), "error")
         return redirect(url_for("records.detail", entity=entity, record_id=record_id, tab="timeline"))
     context = dict(timeline=timeline(e, record, _user(), request.args.get("kind")), entity=e, record=record,
-                   failed_form=form, error=error, submitted=request.form if error and keep else {})
+                   failed_form=form, error=error, submitted=request.form if error else {})
     if request.headers.get("HX-Request") == "true":
         return render_template("activity/_section.html", **context), status, {"Vary": "HX-Request"}
     return render_template("activity/timeline_page.html", **context), status, {"Vary": "HX-Request"}
+
+
+def _files(entity: str, record_id: int, status: int = 200, error: ActivityError | None = None) -> Any:
+    """The record's Files tab (HTMX) or, for a plain post, back to its page on that tab."""
+    e, record = _visible(entity, record_id)
+    if request.headers.get("HX-Request") != "true":
+        if error is not None:
+            flash(str(error), "error")
+        return redirect(url_for("records.detail", entity=entity, record_id=record_id, tab="files"))
+    return (render_template("activity/_files.html", entity=e, record=record, error=error, oob=True,
+                            files=storage.of_record(e.name, record.id, _user())), status, {"Vary": "HX-Request"})
 
 
 @bp.get(f"{RECORD}/timeline")
@@ -164,8 +173,8 @@ def upload(entity: str, record_id: int) -> Any:
         storage.save(entity, record_id, sent.filename, sent.stream, _user())
     except ActivityError as exc:
         too_big = exc.field == "file" and str(exc) == storage.too_large_message()
-        return _section(entity, record_id, 413 if too_big else 422, "file", exc)
-    return _section(entity, record_id)
+        return _files(entity, record_id, 413 if too_big else 422, exc)
+    return _files(entity, record_id)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -174,8 +183,8 @@ def too_large(_err: RequestEntityTooLarge) -> Any:
     args = request.view_args or {}
     message = storage.too_large_message()
     if request.headers.get("HX-Request") == "true" and "entity" in args and current_user.is_authenticated:
-        return _section(args["entity"], args["record_id"], 413, "file", ActivityError(message, "file"), keep=False)
-    back = url_for("records.detail", entity=args["entity"], record_id=args["record_id"], tab="timeline") \
+        return _files(args["entity"], args["record_id"], 413, ActivityError(message, "file"))
+    back = url_for("records.detail", entity=args["entity"], record_id=args["record_id"], tab="files") \
         if "entity" in args else url_for("home.index")
     return render_template("activity/too_large.html", message=message, back=back), 413
 
@@ -203,6 +212,8 @@ def delete_file(entity: str, record_id: int, attachment_id: int) -> Any:
     _visible(entity, record_id)
     found = storage.find(entity, record_id, attachment_id) or abort(404)
     _or_403(lambda: storage.delete(found, _user()))
+    if request.args.get("shown") == "files":  # deleted from the Files tab, not from the timeline
+        return _files(entity, record_id)
     return _section(entity, record_id)
 
 

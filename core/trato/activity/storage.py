@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from .. import db, records
 from ..i18n import _
-from ..models import utcnow
+from ..models import User, utcnow
 from .errors import ActivityError, NotAllowed
 from .models import Attachment
 from .targets import may_change
@@ -159,6 +159,24 @@ def save(entity: str, record_id: int, file_name: str, stream: IO[bytes], user: A
         target.unlink(missing_ok=True)
         raise
     return attachment
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A record's file as its Files tab shows it."""
+
+    file: Attachment
+    uploader: str
+    deletable: bool
+
+
+def of_record(entity: str, record_id: int, user: Any) -> list[Listed]:
+    """Every file of the record, newest first, with who uploaded it and whether `user` may delete it."""
+    rows = db.session().execute(
+        select(Attachment, User.name).outerjoin(User, User.id == Attachment.uploader_id)
+        .where(Attachment.entity == entity, Attachment.record_id == record_id)
+        .order_by(Attachment.created_at.desc(), Attachment.id.desc())).all()
+    return [Listed(file, name or "", not file.kept and may_change(user, file.uploader_id)) for file, name in rows]
 
 
 def find(entity: str, record_id: int, attachment_id: int) -> Attachment | None:

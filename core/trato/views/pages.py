@@ -13,6 +13,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from .. import access, privacy, records
+from ..activity import storage
 from ..entities import Entity, UnknownEntity
 from ..i18n import _
 from ..records import RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
@@ -138,10 +139,11 @@ def detail(entity: str, record_id: int) -> Any:
     from .lines_grid import detail_lines  # it adds its routes to `bp`
 
     lines, line_totals = detail_lines(e, record, user)
-    tabs, active = detail_tabs(related, activity, fragments("record_tabs", user, e.name, record),
+    files = storage.of_record(e.name, record.id, user) if activity else None
+    tabs, active = detail_tabs(related, activity, files, fragments("record_tabs", user, e.name, record),
                                request.args.get("tab"))
     return render_template("records/detail.html", entity=e, record=record, shown=shown, panels=panels,
-                           related=related, timeline=activity, tabs=tabs, active=active, lines=lines,
+                           related=related, timeline=activity, files=files, tabs=tabs, active=active, lines=lines,
                            line_totals=line_totals,
                            header=fill("record_header", user, e.name, record),
                            menu=fill("record_menu", user, e.name, record),

@@ -1,4 +1,4 @@
-"""The detail page's tabs: Details, one per related list, the timeline, and the tabs plugins add.
+"""The detail page's tabs: Details, one per related list, the timeline, files, and the tabs plugins add.
 
 The chosen tab is the `tab=` query parameter, so every tab is a plain link
 the server answers (HTMX only saves the page reload). Every tab's content is
@@ -19,6 +19,7 @@ from .slots import render, tab_key
 
 DETAILS = "details"
 TIMELINE = "timeline"
+FILES = "files"
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,17 @@ def _count(rel: Related) -> str:
     return f"{len(rel.items)}{'+' if rel.more else ''}"
 
 
-def detail_tabs(related: list[Related], timeline: Any, plugin_tabs: list[Fragment],
+def detail_tabs(related: list[Related], timeline: Any, files: list[Any] | None, plugin_tabs: list[Fragment],
                 chosen: str | None) -> tuple[list[Tab], str]:
-    """The tabs in order and the key of the one shown (Details when `chosen` names none of them)."""
+    """The tabs in order and the key of the one shown (Details when `chosen` names none of them); `files` are
+    the record's files, None where the record has no timeline."""
     tabs = [Tab(DETAILS, _("Details"))]
     tabs += [Tab(f"related-{rel.entity.name}-{rel.field.name}", rel.title, _count(rel), related=rel)
              for rel in related]
     if timeline:
-        tabs.append(Tab(TIMELINE, _("Timeline and files")))
+        tabs.append(Tab(TIMELINE, _("Timeline")))
+    if files is not None:
+        tabs.append(Tab(FILES, _("Files"), str(len(files))))
     keys = {t.key for t in tabs}
     for fragment in plugin_tabs:
         if (html := render(fragment)) is not None:
