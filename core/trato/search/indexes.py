@@ -1,9 +1,10 @@
 """Text-search indexes on every entity's search fields, in each database's own way.
 
-- PostgreSQL: a trigram GIN index (pg_trgm) on each search field folded to
-  lower case without accents (unaccent), which serves `fold(column) LIKE
-  '%word%'`: "garcia" finds "García" anywhere in the text; and one on each
-  phone field's digits (search.phones).
+- PostgreSQL: a trigram GIN index (pg_trgm) on the search fields joined
+  into one text (`document`) folded to lower case without accents
+  (unaccent), which serves `fold(document) LIKE '%word%'`: "garcia" finds
+  "García" anywhere in the text; and one on each phone field's digits
+  (search.phones).
 - SQLite: an FTS5 table `<table>__fts` over the search fields, kept by
   triggers on the entity table, so every write path (the record service,
   imports, raw SQL) keeps it right. Matching is by word prefix and ignores
@@ -15,11 +16,14 @@ search fields; it is idempotent and cheap when nothing changed.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, String, column, func, literal_column, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 
 from ..entities import Entity
@@ -127,10 +131,28 @@ def _trigram_name(table: str, column: str) -> str:
     return f"ix_{table}_{column}{TRGM_SUFFIX}"[:63]
 
 
+def document(columns: Sequence[Any]) -> Any:
+    """The search fields as one text, separated by spaces: what PostgreSQL's search index folds and what a
+    search compares with, so that several words cost one index and one fold per candidate row, not one per
+    field and word."""
+    parts = [func.coalesce(c, literal_column("''")) for c in columns]
+    text_of = parts[0]
+    for part in parts[1:]:
+        text_of = text_of.op("||")(literal_column("' '")).op("||")(part)
+    return text_of
+
+
+def _document_sql(columns: Sequence[str]) -> str:
+    """`document()` of the named columns as PostgreSQL text, for the index on it."""
+    return str(document([column(c, String()) for c in columns]).compile(dialect=postgresql.dialect()))
+
+
 def _sync_trigram(conn: Connection, entity: Entity, columns: Sequence[str]) -> bool:
     table = entity.table.name
-    wanted = {_trigram_name(table, c): f"{FOLD}({quote_name(c)})" for c in columns}
-    wanted |= {_trigram_name(table, f"{c}_digits"): f"({digits_sql(c)})" for c in phone_columns(entity)}
+    wanted = {_trigram_name(table, f"{c}_digits"): f"({digits_sql(c)})" for c in phone_columns(entity)}
+    if columns:  # named by its fields, so that another choice of fields makes another index
+        fields = hashlib.sha256(",".join(columns).encode()).hexdigest()[:8]
+        wanted[_trigram_name(table, f"search_{fields}")] = f"{FOLD}({_document_sql(columns)})"
     present = _trigram_indexes(conn, table)
     if set(wanted) == present:
         return False

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column, or_
 from .. import db
 from ..entities import Entity
 from ..fields import Field
-from .indexes import fts_table, indexed, quote_name, search_columns
+from .indexes import document, fts_table, indexed, quote_name, search_columns
 from .phones import digits, digits_of
 
 
@@ -75,5 +75,5 @@ def _text(entity: Entity, fields: Sequence[Field], words: Sequence[str]) -> Colu
         return entity.table.c.id.in_(matching)
     columns = [f.type.expression(f, entity.table) for f in fields]
     if exact and conn.dialect.name == "postgresql":
-        return and_(*(or_(*(_folded_match(c, fold(word)) for c in columns)) for word in words))
+        return and_(*(_folded_match(document(columns), fold(word)) for word in words))
     return and_(*(or_(*(c.icontains(word, autoescape=True) for c in columns)) for word in words))
