@@ -59,8 +59,11 @@ def test_files_have_a_tab_of_their_own_to_attach_list_and_delete(page: Page, tra
     expect(page).to_have_url(f"{url}?tab=files")  # swapped in place
     expect(page.locator("#tab-count-files")).to_have_text("1")  # the tab's count follows
     page.get_by_role("tab", name="Timeline", exact=True).click()
-    expect(page.get_by_role("tabpanel")).to_contain_text("Oferta 2027.pdf")  # the timeline says it was attached
+    expect(page).to_have_url(f"{url}?tab=timeline")
+    expect(page.locator("#timeline")).to_contain_text("Oferta 2027.pdf")  # the timeline says it was attached
     page.get_by_role("tab", name="Files").click()
+    expect(page).to_have_url(f"{url}?tab=files")
+    expect(page.get_by_role("tab", name="Files")).to_have_attribute("aria-selected", "true")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("tabpanel").get_by_role("button", name="Delete Oferta 2027.pdf").click()
     expect(page.get_by_role("tabpanel")).to_contain_text("No files yet.")
