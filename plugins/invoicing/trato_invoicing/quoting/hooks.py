@@ -1,0 +1,4 @@
+"""The quoting part's hook implementations, each named `quoting_<hook>` with `specname` (see ../hooks.py)."""
+from __future__ import annotations
+
+__all__: list[str] = []

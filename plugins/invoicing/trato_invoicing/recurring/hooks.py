@@ -1,0 +1,4 @@
+"""The recurring part's hook implementations, each named `recurring_<hook>` with `specname` (see ../hooks.py)."""
+from __future__ import annotations
+
+__all__: list[str] = []
