@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from .models import OutboxMessage
 
-__all__ = ["MailError", "configured", "queue", "send", "wake"]
+__all__ = ["MailError", "configured", "queue", "send", "sender", "wake"]
 
 
 def queue(session: Session, **message: Any) -> OutboxMessage:
@@ -30,6 +30,18 @@ def queue(session: Session, **message: Any) -> OutboxMessage:
     from .outbox import queue as add  # the outbox needs the record service, which needs the models: not at import
 
     return add(session, **message)
+
+
+def sender(session: Session, user: Any = None) -> tuple[str, str | None]:
+    """The From and Reply-To of mail sent by `user` (their Profile → Mail identity, as mail from a record uses),
+    or, for None (a job), the install's own: "Trato" at `smtp_from`, with no Reply-To."""
+    if user is None:
+        from .outbox import system_sender
+
+        return system_sender(), None
+    from .identity import sender as of_user
+
+    return of_user(session, user)
 
 
 def wake() -> None:
