@@ -46,3 +46,12 @@ def shown_fields(entity: Entity | str, record: RecordData, user: Any) -> dict[st
 
     presenter = Presenter(entity_of(entity), [record], user)
     return {s.name: (s.label, s.text) for s in presenter.row(record)}
+
+
+def signed_form(view: Any) -> Any:
+    """Mark a view of a public page (no sign-in) whose form posts back a signed token of its own, such as a
+    quote's accept link: there is no session to tie a CSRF token to, so the session CSRF check skips it and
+    the view must check its token before it writes anything."""
+    from .security import csrf
+
+    return csrf.exempt(view)
