@@ -21,6 +21,7 @@ from .hooks.host import PluginHost
 from .hooks.plugin import Plugin
 from .jobs import TaskRegistry, make_huey
 from .settings import Settings, load_settings, prepare_instance
+from .web.rules import SharedBuilderRule
 from .tasks import register_core_tasks
 
 try:
@@ -37,6 +38,7 @@ class TratoFlask(Flask):
     deliberate, so it happens inside `late_setup()`, under a lock.
     """
 
+    url_rule_class = SharedBuilderRule
     _late_lock = threading.Lock()
     _late = False
 

@@ -128,8 +128,22 @@ def make_entity(name: str, table: Table, fields: list[Field], plugin: str | None
                   title_pattern=title_pattern)
 
 
+# Entities of models without custom fields, made once per process: an entity is immutable, and copying its
+# table is most of the cost of making one (every app a process builds makes all of them again).
+_plain: dict[tuple[Any, str], Entity] = {}
+
+
 def builtin_entity(model: Any, plugin: str, custom: list[Field]) -> Entity:
     """The entity of a plugin's model, with the custom fields admins added to it."""
+    if custom:
+        return _made(model, plugin, custom)
+    made = _plain.get((model, plugin))
+    if made is None:
+        made = _plain.setdefault((model, plugin), _made(model, plugin, custom))
+    return made
+
+
+def _made(model: Any, plugin: str, custom: list[Field]) -> Entity:
     table = model.__table__.to_metadata(MetaData(naming_convention=NAMING))
     for field in custom:
         for column in field.type.columns(field):
