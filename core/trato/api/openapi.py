@@ -186,6 +186,7 @@ def _page(name: str) -> dict[str, Any]:
         "data": {"type": "array", "items": _ref(f"{name}.read")},
         "meta": {"type": "object", "required": ["count", "count_is_estimate", "next_cursor"], "properties": {
             "count": {"type": "integer"}, "count_is_estimate": {"type": "boolean"},
+            "count_kind": {"type": "string", "enum": ["exact", "estimate", "at_least"]},
             "next_cursor": {"type": ["string", "null"]}}},
     }}
 

@@ -58,7 +58,7 @@ def list_records(entity: str) -> Response:
     total = query.count(page=page)
     hidden = access.hidden_fields(g.api_user, e)
     return jsonify({"data": dump_all(e, page.items, hidden),
-                    "meta": {"count": total.value, "count_is_estimate": not total.exact,
+                    "meta": {"count": total.value, "count_is_estimate": not total.exact, "count_kind": total.kind,
                              "next_cursor": page.next_cursor}})
 
 

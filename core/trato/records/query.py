@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import current_app, has_request_context
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, select
 
 from .. import access, collation, db, search
 from ..entities import Entity, UnknownField
@@ -134,15 +134,20 @@ class RecordQuery:
             stmt = stmt.where(keyset.after(keys, values))
         return list(db.session().execute(stmt.order_by(*(k.ordering() for k in keys)).limit(limit)).mappings())
 
-    def count(self, threshold: int = COUNT_THRESHOLD, page: Page | None = None) -> Count:
-        """How many records match: exact up to `threshold`, an estimate (flagged) beyond it.
+    def count(self, threshold: int | None = None, page: Page | None = None) -> Count:
+        """How many records match: exact up to `threshold` when cheap, else an estimate or a floor (flagged).
 
         Given the `page` just read, a first page that holds every match is
-        counted without asking the database again.
+        counted without asking the database again, and a filter no index
+        serves is counted no further than that page read (records/count.py).
         """
         if page is not None and page.complete:
             return Count(len(page.items), "exact")
-        return count(db.session(), self.statement(), self.entity.table.c.id, threshold)
+        threshold = COUNT_THRESHOLD if threshold is None else threshold
+        seen = len(page.items) + 1 if page is not None and page.next_cursor else 0
+        ids = self.entity.table.c.id
+        filters = select(ids).where(*self.conditions) if self.conditions else None
+        return count(db.session(), self.statement(), ids, threshold, filters=filters, seen=seen)
 
 
 def sort_language(user: Any) -> str:
