@@ -11,6 +11,7 @@ plugin = Plugin(
     name="invoicing",
     label=_l("Invoicing"),
     hooks="trato_invoicing.hooks",
+    hookspecs="trato_invoicing.hookspecs",
     requires=("contacts", "catalog"),
     core=">=0.1,<0.2",
     description=_l("Quotes, sales orders, invoices and credit notes with Spain's IVA, recargo and IRPF; "

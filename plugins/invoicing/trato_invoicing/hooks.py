@@ -6,6 +6,52 @@ brought in below so that the plugin registers one module.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from trato import NavItem, RecordData, access, hookimpl
+
+from . import issuing, setup
+from .models import ENTITIES
+
+# Menu entries: (entity, label, icon, priority).
+MENU = [("invoicing_quote", _l("Quotes"), "file-description", 50),
+        ("invoicing_order", _l("Sales orders"), "clipboard-list", 51),
+        ("invoicing_invoice", _l("Invoices"), "file-invoice", 52),
+        ("invoicing_payment_term", _l("Payment terms"), "calendar-dollar", 59)]
+
+
+@hookimpl
+def entities() -> list[type]:
+    return list(ENTITIES)
+
+
+@hookimpl
+def navigation(user: Any) -> list[NavItem]:
+    """The documents' lists, for whoever may see them, under "Invoicing"."""
+    return [NavItem("records.listing", label, priority=priority, icon=icon, group=_l("Invoicing"),
+                    values={"entity": entity})
+            for entity, label, icon, priority in MENU if access.allowed(user, entity, "view")]
+
+
+@hookimpl
+def after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
+    """A draft invoice's quantities are checked and its tax rows rewritten on every save; the save that
+    issues it writes them a last time (its `previous` is still the draft), and later saves leave them."""
+    if entity == issuing.INVOICE and (previous is None or previous["status"] == "draft"):
+        lines = issuing.invoice_lines(record.id)
+        issuing.check_draft(record, lines)
+        issuing.write_tax_rows(record, lines)
+
+
+@hookimpl
+def plugin_enabled(name: str, session: Session) -> None:
+    if name == "invoicing":
+        setup.install(session)
+
+
 from .billing.hooks import *  # noqa: F401,F403
 from .quoting.hooks import *  # noqa: F401,F403
 from .recurring.hooks import *  # noqa: F401,F403
