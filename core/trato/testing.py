@@ -92,8 +92,9 @@ def build_app(instance: Path, database_url: str, plugins: list[str] | tuple[str,
     with state.engine.begin() as conn:
         migrate.upgrade(conn, state.plugins.records, [])
     state.refresh()
-    for name in plugins:
-        switch.enable(app, name)
+    with app.app_context():  # as in a request or a command: plugin_enabled hooks may use app-bound services
+        for name in plugins:
+            switch.enable(app, name)
     if key is not None:
         TEMPLATES.keep(key, state.engine)
     return app
