@@ -1,0 +1,50 @@
+"""What the billing tests share: customers, taxes and issued invoices made through the documents' public
+functions (A's `create_invoice` and `issue`), as a business would make them. No tests here."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from trato import Money, RecordData, records
+from trato_invoicing.issuing import create_invoice, issue
+
+
+def eur(amount: str) -> Money:
+    return Money(Decimal(amount), "EUR")
+
+
+def tax(code: str) -> int:
+    return records.query("catalog_tax", user=None).where({"code": code}).page(limit=1).items[0].id
+
+
+def term(name: str) -> int:
+    return records.query("invoicing_payment_term", user=None).where({"name": name}).page(limit=1).items[0].id
+
+
+def customer(name: str = "Nortech Software", tax_id: str = "B95472163", email: str = "pagos@nortech.example"
+             ) -> RecordData:
+    return records.create("contacts_account", {"name": name, "tax_id": tax_id, "email": email,
+                                               "billing_country": "ES"}, user=None)
+
+
+def issued(user, *lines: tuple[str, str], account: RecordData | None = None, on: date | None = None,
+           payment_term: str | None = None, surcharge: str | None = None) -> RecordData:
+    """An issued invoice with one line per (net price, VAT code), quantity 1."""
+    account = account or customer()
+    values = {"kind": "invoice", "account_id": account.id, "issue_date": on or date.today(),
+              "payment_term_id": term(payment_term) if payment_term else None}
+    draft = create_invoice(values, [{"description": f"Servicio {index}", "quantity": "1",
+                                     "unit_price": {"amount": price, "currency": "EUR"}, "tax_id": tax(code),
+                                     "surcharge_id": tax(surcharge) if surcharge else None}
+                                    for index, (price, code) in enumerate(lines, 1)], user=user)
+    return issue(draft.id, user=user)
+
+
+def pay(user, invoice: RecordData, amount: str, on: date | None = None, method: str = "transfer") -> RecordData:
+    return records.create("invoicing_payment", {"invoice_id": invoice.id, "payment_date": on or date.today(),
+                                                "amount": eur(amount), "method": method}, user=user)
+
+
+def standing(invoice_id: int) -> tuple[Money, Money, str]:
+    invoice = records.get("invoicing_invoice", invoice_id, user=None)
+    return invoice["paid"], invoice["balance"], invoice["payment_status"]

@@ -1,0 +1,212 @@
+"""The tax books from the issued invoices a user may see: the register of issued invoices (libro registro de
+facturas expedidas) in AEAT's column layout, and the figures of modelo 303 (quarterly VAT) and modelo 347
+(customers above 3,005.06 € in a year).
+
+Everything is read from the invoices' frozen tax rows (`invoicing_invoice_tax`, one per kind and rate) and
+shown in euros: an invoice in another currency is converted at the exchange rate it stored at issue.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterator
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from trato import Money, ValidationFailed, currencies, fields, records, session
+
+from ..models import InvoiceTax
+
+EURO = "EUR"
+ZERO = Decimal("0.00")
+LIMIT_347 = Decimal("3005.06")
+
+# AEAT's columns of the libro registro de facturas expedidas (Orden HAC/773/2019), those an invoice of this
+# plugin fills; one row per invoice and VAT rate.
+REGISTER_COLUMNS = (
+    "Ejercicio", "Periodo", "Fecha Expedición", "Fecha Operación", "Serie", "Número", "Tipo de Factura",
+    "NIF Destinatario", "Nombre Destinatario", "Factura Rectificada", "Total Factura", "Base Imponible",
+    "Tipo de IVA", "Cuota IVA Repercutida", "Tipo de Recargo eq.", "Cuota Recargo Equivalencia",
+    "Tipo Retención IRPF", "Importe Retenido IRPF", "Operación Exenta",
+)
+# AEAT's invoice types: F1 invoice, F2 simplified, R1-R5 rectifying (by its reason).
+KIND_CODES = {"invoice": "F1", "simplified": "F2"}
+
+# Modelo 303's boxes (casillas): accrued VAT per rate (base, rate, quota), recargo per rate, rectifications.
+VAT_BOXES = {Decimal("4"): ("01", "02", "03"), Decimal("10"): ("04", "05", "06"), Decimal("21"): ("07", "08", "09")}
+SURCHARGE_BOXES = {Decimal("0.5"): ("16", "17", "18"), Decimal("1.4"): ("19", "20", "21"),
+                   Decimal("5.2"): ("22", "23", "24")}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = date(year, 3 * quarter - 2, 1)
+        last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        return cls(first, date.fromordinal(last.toordinal() - 1))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+
+def asked_period(year: str | None, quarter: str | None) -> tuple[int, int | None]:
+    """The year and quarter a page or API call asks for (`quarter=` empty: the whole year), this quarter when
+    neither is given; ValidationFailed naming `year` or `quarter` for what does not read."""
+    today = date.today()
+    try:
+        chosen_year = int(year) if year else today.year
+    except ValueError:
+        chosen_year = 0
+    if not 2000 <= chosen_year <= 2999:
+        raise ValidationFailed({"year": [_("Give a year such as %(year)d.", year=today.year)]})
+    if quarter is None:
+        return chosen_year, (today.month - 1) // 3 + 1
+    if quarter == "":
+        return chosen_year, None
+    if quarter not in ("1", "2", "3", "4"):
+        raise ValidationFailed({"quarter": [_("The quarter is 1, 2, 3 or 4 (empty: the whole year).")]})
+    return chosen_year, int(quarter)
+
+
+def period_of(year: int, quarter: int | None) -> Period:
+    return Period.quarter(year, quarter) if quarter else Period.year(year)
+
+
+@dataclass
+class TaxLine:
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass
+class IssuedInvoice:
+    """An issued invoice as the books see it: in euros, with its tax rows by kind."""
+    id: int
+    kind: str
+    number: str
+    issue_date: date
+    operation_date: date | None
+    tax_id: str
+    name: str
+    total: Decimal
+    rectifies: str
+    reason: str | None
+    taxes: dict[str, list[TaxLine]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _euros(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal:
+    if currency == EURO or rate is None:
+        return fields.round_half_up(amount, 2)
+    return currencies.at_rate(Money(amount, currency), rate, EURO).amount
+
+
+def issued_invoices(user: Any, period: Period) -> list[IssuedInvoice]:
+    """The issued invoices of `period` the user may see, by issue date and number, with their tax rows."""
+    query = records.query("invoicing_invoice", user=user).where(
+        {"status": "issued", "issue_date__gte": period.start.isoformat(), "issue_date__lte": period.end.isoformat()})
+    rows = session().execute(query.statement()).mappings().all()
+    numbers = {row["id"]: row["number"] for row in rows}
+    missing = [row["rectifies_id"] for row in rows if row["rectifies_id"] and row["rectifies_id"] not in numbers]
+    if missing:
+        found = records.query("invoicing_invoice", user=None).where({"id__in": ",".join(map(str, missing))})
+        numbers |= {row["id"]: row["number"] for row in session().execute(found.statement()).mappings()}
+    invoices = {row["id"]: IssuedInvoice(
+        id=row["id"], kind=row["kind"], number=row["number"] or "", issue_date=row["issue_date"],
+        operation_date=row["operation_date"], tax_id=row["customer_tax_id"] or "", name=row["customer_name"] or "",
+        total=_euros(row["total"] or ZERO, row["total_currency"] or EURO, row["exchange_rate"]),
+        rectifies=numbers.get(row["rectifies_id"], "") if row["rectifies_id"] else "",
+        reason=row["rectification_reason"]) for row in rows}
+    rates = {row["id"]: (row["total_currency"] or EURO, row["exchange_rate"]) for row in rows}
+    if invoices:
+        taxes = session().scalars(select(InvoiceTax).where(InvoiceTax.invoice_id.in_(invoices))
+                                  .order_by(InvoiceTax.invoice_id, InvoiceTax.kind, InvoiceTax.rate.desc()))
+        for tax in taxes:
+            currency, rate = rates[tax.invoice_id]
+            invoices[tax.invoice_id].taxes[tax.kind].append(
+                TaxLine(tax.rate, _euros(tax.base, currency, rate), _euros(tax.amount, currency, rate)))
+    return sorted(invoices.values(), key=lambda invoice: (invoice.issue_date, invoice.number))
+
+
+def _series_and_number(number: str) -> tuple[str, str]:
+    series, dash, sequence = number.rpartition("-")
+    return (series, sequence) if dash else ("", number)
+
+
+def _pair(lines: list[TaxLine], with_base: Decimal) -> TaxLine | None:
+    """The surcharge or withholding line on the same base as a VAT line, taken out of `lines`."""
+    for line in lines:
+        if line.base == with_base:
+            lines.remove(line)
+            return line
+    return None
+
+
+def register_rows(invoices: list[IssuedInvoice]) -> Iterator[list[Any]]:
+    """One row per invoice and VAT rate (AEAT's layout); the total on the invoice's first row only, so that
+    the column adds up; a surcharge or withholding goes on the row of the VAT base it was charged on."""
+    for invoice in invoices:
+        series, sequence = _series_and_number(invoice.number)
+        surcharges, withholdings = list(invoice.taxes["surcharge"]), list(invoice.taxes["withholding"])
+        vat = invoice.taxes["vat"] or [TaxLine(ZERO, ZERO, ZERO)]
+        kind = invoice.reason if invoice.kind == "rectifying" else KIND_CODES.get(invoice.kind, "F1")
+        for index, line in enumerate(vat):
+            surcharge, withholding = _pair(surcharges, line.base), _pair(withholdings, line.base)
+            if index == len(vat) - 1:  # what did not pair goes on the last row
+                surcharge = surcharge or (surcharges.pop() if surcharges else None)
+                withholding = withholding or (withholdings.pop() if withholdings else None)
+            yield [invoice.issue_date.year, f"{(invoice.issue_date.month - 1) // 3 + 1}T",
+                   invoice.issue_date, invoice.operation_date or invoice.issue_date, series, sequence, kind,
+                   invoice.tax_id, invoice.name, invoice.rectifies, invoice.total if index == 0 else None,
+                   line.base, line.rate, line.amount, surcharge and surcharge.rate, surcharge and surcharge.amount,
+                   withholding and withholding.rate, withholding and withholding.amount,
+                   "S" if line.rate == 0 else "N"]
+
+
+def _boxes(lines: list[tuple[str, TaxLine]], boxes: dict[Decimal, tuple[str, str, str]]) -> list[dict[str, Any]]:
+    by_rate: dict[Decimal, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for _kind, line in lines:
+        by_rate[line.rate][0] += line.base
+        by_rate[line.rate][1] += line.amount
+    return [{"rate": rate, "base": base, "amount": amount, "boxes": boxes.get(rate.normalize())}
+            for rate, (base, amount) in sorted(by_rate.items())]
+
+
+def modelo_303(invoices: list[IssuedInvoice]) -> dict[str, Any]:
+    """A quarter's accrued VAT: per rate from ordinary invoices (boxes 01-09), recargo per rate (16-24), the
+    rectifying invoices apart (14-15, 25-26), and the total accrued (27)."""
+    ordinary = [(i.kind, line) for i in invoices if i.kind != "rectifying" for line in i.taxes["vat"]]
+    surcharge = [(i.kind, line) for i in invoices if i.kind != "rectifying" for line in i.taxes["surcharge"]]
+    fixes = [line for i in invoices if i.kind == "rectifying" for line in i.taxes["vat"]]
+    surcharge_fixes = [line for i in invoices if i.kind == "rectifying" for line in i.taxes["surcharge"]]
+    vat_rows, surcharge_rows = _boxes(ordinary, VAT_BOXES), _boxes(surcharge, SURCHARGE_BOXES)
+    rectifications = {"base": sum((l.base for l in fixes), ZERO), "amount": sum((l.amount for l in fixes), ZERO)}
+    surcharge_rectifications = {"base": sum((l.base for l in surcharge_fixes), ZERO),
+                                "amount": sum((l.amount for l in surcharge_fixes), ZERO)}
+    accrued = (sum((row["amount"] for row in vat_rows + surcharge_rows), ZERO) + rectifications["amount"]
+               + surcharge_rectifications["amount"])
+    return {"vat": vat_rows, "surcharge": surcharge_rows, "rectifications": rectifications,
+            "surcharge_rectifications": surcharge_rectifications, "total_accrued": accrued}
+
+
+def modelo_347(invoices: list[IssuedInvoice]) -> list[dict[str, Any]]:
+    """Customers whose invoices of the year (VAT included, rectifications netted) add up to more than
+    3,005.06 €, with the amount of each quarter. Invoices with IRPF withheld are left out (they go on
+    modelo 190), and so are invoices with no tax id of the customer."""
+    by_customer: dict[str, dict[str, Any]] = {}
+    for invoice in invoices:
+        if invoice.taxes["withholding"] or not invoice.tax_id:
+            continue
+        customer = by_customer.setdefault(invoice.tax_id, {"tax_id": invoice.tax_id, "name": invoice.name,
+                                                           "total": ZERO, "quarters": [ZERO] * 4})
+        customer["total"] += invoice.total
+        customer["quarters"][(invoice.issue_date.month - 1) // 3] += invoice.total
+    return sorted((c for c in by_customer.values() if c["total"] > LIMIT_347), key=lambda c: (-c["total"], c["name"]))

@@ -1,0 +1,108 @@
+"""A customer's statement: its issued invoices and their payments over a period, with the balance carried in
+from before and the running balance after each entry, per currency. Read with the user's access."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from trato import RecordData, ValidationFailed, records
+
+from .models import Payment
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Entry:
+    on: date
+    kind: str  # "invoice" or "payment"
+    reference: str
+    invoice_id: int
+    charge: Decimal
+    credit: Decimal
+    balance: Decimal = ZERO
+
+
+@dataclass
+class Ledger:
+    currency: str
+    opening: Decimal = ZERO
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def closing(self) -> Decimal:
+        return self.entries[-1].balance if self.entries else self.opening
+
+
+@dataclass
+class Statement:
+    account: RecordData
+    start: date
+    end: date
+    ledgers: list[Ledger]
+
+
+def _day(text: str | None, name: str, default: date) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed({name: [_("Write a date as YYYY-MM-DD.")]}) from None
+
+
+def period(start: str | None, end: str | None) -> tuple[date, date]:
+    """The period asked for: the twelve months up to today when not given; refused at `from` if backwards."""
+    last = _day(end, "to", date.today())
+    first = _day(start, "from", last - timedelta(days=365))
+    if first > last:
+        raise ValidationFailed({"from": [_("The period starts after it ends.")]})
+    return first, last
+
+
+def for_account(account_id: int, start: str | None, end: str | None, *, user: Any) -> Statement:
+    """The statement of one account (RecordNotFound when the user may not see it)."""
+    account = records.get("contacts_account", account_id, user=user)
+    first, last = period(start, end)
+    invoices = records.query("invoicing_invoice", user=user).where(
+        {"account_id": account_id, "status": "issued", "issue_date__lte": last.isoformat()}).order_by("issue_date")
+    entries: list[tuple[str, Entry]] = []
+    by_id = {}
+    for page_cursor in _pages(invoices):
+        for invoice in page_cursor:
+            by_id[invoice.id] = invoice
+            total = invoice["total"]
+            entries.append((total.currency, Entry(invoice["issue_date"], "invoice", invoice["number"] or "",
+                                                  invoice.id, total.amount, ZERO)))
+    if by_id:
+        payments = records.query(Payment.__tablename__, user=user).where(
+            {"invoice_id__in": ",".join(map(str, by_id)), "payment_date__lte": last.isoformat()})
+        for page_cursor in _pages(payments):
+            for payment in page_cursor:
+                invoice = by_id[payment["invoice_id"]]
+                entries.append((payment["amount"].currency,
+                                Entry(payment["payment_date"], "payment", invoice["number"] or "",
+                                      invoice.id, ZERO, payment["amount"].amount)))
+    ledgers: dict[str, Ledger] = {}
+    for currency, entry in sorted(entries, key=lambda item: (item[1].on, item[1].kind != "invoice")):
+        ledger = ledgers.setdefault(currency, Ledger(currency))
+        if entry.on < first:
+            ledger.opening += entry.charge - entry.credit
+            continue
+        entry.balance = ledger.closing + entry.charge - entry.credit
+        ledger.entries.append(entry)
+    return Statement(account, first, last, sorted(ledgers.values(), key=lambda ledger: ledger.currency))
+
+
+def _pages(query: records.RecordQuery) -> Any:
+    cursor = None
+    while True:
+        page = query.page(limit=records.MAX_LIMIT, cursor=cursor)
+        yield page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return

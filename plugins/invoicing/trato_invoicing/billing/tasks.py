@@ -1,0 +1,17 @@
+"""Billing's periodic work: overdue invoices marked each night (their standing saved again)."""
+from __future__ import annotations
+
+from datetime import date
+
+from trato import JobContext, records
+
+from . import balances
+
+
+def mark_overdue(ctx: JobContext) -> None:
+    """Every issued invoice with an instalment fallen due and unpaid becomes overdue; one transaction each."""
+    due = balances.outstanding_due(date.today())
+    for done, invoice_id in enumerate(due, 1):
+        with records.atomic():
+            balances.refresh(invoice_id)
+        ctx.progress(done, len(due))
