@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from trato import NavItem, RecordData, access, hookimpl
 
-from . import issuing, setup
+from . import issuing, numbers, pending, setup
 from .models import ENTITIES
 
 # Menu entries: (entity, label, icon, priority).
@@ -21,6 +21,9 @@ MENU = [("invoicing_quote", _l("Quotes"), "file-description", 50),
         ("invoicing_order", _l("Sales orders"), "clipboard-list", 51),
         ("invoicing_invoice", _l("Invoices"), "file-invoice", 52),
         ("invoicing_payment_term", _l("Payment terms"), "calendar-dollar", 59)]
+
+
+DOCUMENTS = ("invoicing_quote", "invoicing_order", "invoicing_invoice")
 
 
 @hookimpl
@@ -34,6 +37,15 @@ def navigation(user: Any) -> list[NavItem]:
     return [NavItem("records.listing", label, priority=priority, icon=icon, group=_l("Invoicing"),
                     values={"entity": entity})
             for entity, label, icon, priority in MENU if access.allowed(user, entity, "view")]
+
+
+@hookimpl
+def before_save(entity: str, values: dict[str, Any], previous: RecordData | None, user: Any) -> None:
+    """What the documents' own code gives a save (pending), and a new quote's or order's number."""
+    if entity in DOCUMENTS:
+        pending.fill(entity, values, previous)
+        if previous is None:
+            numbers.prepare_new(entity, values)
 
 
 @hookimpl

@@ -21,6 +21,7 @@ from trato import (Money, RecordData, RecordLink, ValidationFailed, call_hook, c
                    numbering, records, session)
 from trato_catalog import check_vat_number
 
+from . import pending
 from .models import InvoiceTax
 from .totals import TaxRow, document_currency, tax_rate, tax_rows
 
@@ -37,9 +38,7 @@ TAX_FIELDS = ("tax_id", "surcharge_id", "withholding_id")
 def create_invoice(values: Mapping[str, Any], lines: list[Mapping[str, Any]], *, user: Any) -> RecordData:
     """A draft invoice with its lines; a line giving only a product and a quantity gets its price and taxes
     from the catalog (totals.fill_from_catalog)."""
-    draft = {key: value for key, value in values.items() if key not in ("number", "status")}
-    return records.create(INVOICE, {**draft, "status": "draft", "lines": [dict(line) for line in lines]},
-                          user=user)
+    return records.create(INVOICE, {**values, "lines": [dict(line) for line in lines]}, user=user)
 
 
 def invoice_lines(invoice_id: int) -> list[RecordData]:
@@ -156,11 +155,13 @@ def issue(invoice_id: int, *, user: Any) -> RecordData:
         if problems:
             raise ValidationFailed(problems)
         number = numbering.next_number(SERIES[invoice["kind"]], on=on, company=company.id)
-        issued = records.update(INVOICE, invoice.id, {
-            **customer, "number": number.text, "status": "issued", "issue_date": on,
-            "operation_date": invoice["operation_date"] or on, "exchange_rate": rate,
-            "paid": Money(Decimal(0), currency), "balance": total, "payment_status": "unpaid",
-        }, user=user, version=invoice.version)
+        frozen = {"number": number.text, "status": "issued", "exchange_rate": rate,
+                  "customer_name": customer["customer_name"], "customer_address": customer["customer_address"],
+                  "paid": Money(Decimal(0), currency), "balance": total, "payment_status": "unpaid"}
+        with pending.giving(INVOICE, invoice.id, frozen):
+            issued = records.update(INVOICE, invoice.id, {
+                "issue_date": on, "operation_date": invoice["operation_date"] or on,
+                "customer_tax_id": customer["customer_tax_id"]}, user=user, version=invoice.version)
         call_hook("invoice_issued", invoice=issued, user=user)
         documents.issue(INVOICE, issued.id, user=user)
         return records.get(INVOICE, issued.id, user=user)

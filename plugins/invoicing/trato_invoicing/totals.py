@@ -97,7 +97,10 @@ def fill_from_catalog(values: Mapping[str, Any], line: Mapping[str, Any], on: da
         filled["unit"] = product["unit"]
     if line.get("unit_price") is None:
         try:
-            filled["unit_price"] = price_for(product, customer, line.get("quantity") or 1, on).money
+            quantity = abs(line.get("quantity") or 1) or 1  # a rectifying line's negative quantity: its price
+            listed = product["list_price"]
+            currency = values.get("currency") or (listed.currency if listed else document_currency(values))
+            filled["unit_price"] = price_for(product, customer, quantity, on, currency).money
         except PricingError:
             pass  # a product without a price: the line stays unpriced, and issuing says so at the line
     if line.get("tax_id") is None and line.get("surcharge_id") is None and line.get("withholding_id") is None:
