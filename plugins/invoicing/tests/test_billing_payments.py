@@ -13,9 +13,8 @@ from trato import Money, ValidationFailed, records, session
 from trato_invoicing.billing import balances
 from trato_invoicing.billing.models import Instalment
 from trato_invoicing.issuing import create_invoice, issue
-from trato_invoicing.rectifying import rectify
 
-from test_billing_support import customer, eur, issued, pay, standing, tax
+from test_billing_support import customer, eur, invoicing_app, issued, pay, standing, tax  # noqa: F401 (the app fixture)
 
 
 @pytest.fixture
@@ -83,6 +82,7 @@ def test_the_nightly_task_marks_invoices_that_fell_due(ctx, admin):
 
 
 def test_a_refund_is_a_negative_payment_on_a_rectifying_invoice(ctx, admin):
+    from trato_invoicing.rectifying import rectify  # the documents part's
     invoice = issued(admin, ("100.00", "IVA21"))
     pay(admin, invoice, "121.00")
     credit = issue(rectify(invoice.id, method="substitution", reason="R1", user=admin).id, user=admin)

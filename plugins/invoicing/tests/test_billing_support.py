@@ -5,8 +5,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from trato import Money, RecordData, records
+from trato_catalog import plugin as catalog_plugin
+from trato_contacts import plugin as contacts_plugin
+from trato_invoicing import plugin as invoicing_plugin
 from trato_invoicing.issuing import create_invoice, issue
+
+PLUGINS = {"contacts": contacts_plugin, "catalog": catalog_plugin, "invoicing": invoicing_plugin}
+
+
+@pytest.fixture
+def invoicing_app(make_app):
+    """The plugins' app in a Spanish business's currency, the euro (imported by the billing tests, it stands in
+    for the conftest's)."""
+    return make_app(plugins=list(PLUGINS), extra_plugins=PLUGINS, default_currency="EUR")
 
 
 def eur(amount: str) -> Money:

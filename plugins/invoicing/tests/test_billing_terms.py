@@ -12,7 +12,7 @@ from trato import ValidationFailed, records, session
 from trato_invoicing.billing import terms
 from trato_invoicing.billing.models import Instalment
 
-from test_billing_support import eur, issued, standing
+from test_billing_support import eur, invoicing_app, issued, standing  # noqa: F401 (the app fixture)
 
 
 @pytest.fixture

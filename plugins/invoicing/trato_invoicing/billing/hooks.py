@@ -61,6 +61,7 @@ def billing_invoice_issued(invoice: RecordData) -> None:
 @hookimpl(specname="register_tasks")
 def billing_register_tasks(tasks: TaskRegistry) -> None:
     tasks.periodic("mark_overdue", billing_tasks.mark_overdue, crontab(minute="10", hour="0"))
+    tasks.periodic("send_reminders", billing_tasks.send_reminders, crontab(minute="0", hour="8"))
 
 
 @hookimpl(specname="plugin_enabled")

@@ -1,11 +1,12 @@
-"""Billing's periodic work: overdue invoices marked each night (their standing saved again)."""
+"""Billing's periodic work: overdue invoices marked each night (their standing saved again), and the day's
+dunning reminders queued in the morning."""
 from __future__ import annotations
 
 from datetime import date
 
 from trato import JobContext, records
 
-from . import balances
+from . import balances, dunning
 
 
 def mark_overdue(ctx: JobContext) -> None:
@@ -15,3 +16,8 @@ def mark_overdue(ctx: JobContext) -> None:
         with records.atomic():
             balances.refresh(invoice_id)
         ctx.progress(done, len(due))
+
+
+def send_reminders(ctx: JobContext) -> None:
+    """The reminders of the dunning steps reached today (dunning.py)."""
+    dunning.send_reminders(date.today())

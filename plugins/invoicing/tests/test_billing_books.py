@@ -1,0 +1,129 @@
+"""The tax books add up to the invoices behind them: the register of issued invoices (page, CSV, XLSX, API)
+and the modelo 303 and 347 figures, against amounts worked out here from the lines' prices and rates."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from trato import records
+from trato_invoicing.billing import books
+from trato_invoicing.issuing import issue
+
+from test_billing_support import customer, invoicing_app, issued  # noqa: F401 (the app fixture)
+
+D = Decimal
+YEAR = date.today().year - 1  # a closed year: every quarter in the past
+Q2 = date(YEAR, 5, 14)
+
+
+def pct(base: str, rate: str) -> Decimal:
+    """base x rate %, rounded half up to the cent: the tax on one rate's base, worked out independently."""
+    return (D(base) * D(rate) / 100).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+
+
+@pytest.fixture
+def admin(make_user, invoicing_app):
+    return make_user(admin=True, app=invoicing_app)
+
+
+@pytest.fixture
+def quarter(invoicing_app, admin):
+    """Q2 of last year: two domestic invoices (21 % and 10 %), one to a retailer under recargo (21 % + 5.2 %)
+    and a 4 % one, then a credit note rectifying the first; one invoice of Q3 that must stay out."""
+    from trato_invoicing.rectifying import rectify  # the documents part's
+
+    with invoicing_app.app_context():
+        nortech = customer()
+        retailer = customer("Ferretería Uriarte", "B12345674", "compras@uriarte.example")
+        first = issued(admin, ("100.00", "IVA21"), ("50.00", "IVA10"), account=nortech, on=Q2)
+        issued(admin, ("1000.00", "IVA21"), account=nortech, on=Q2)
+        issued(admin, ("200.00", "IVA21"), account=retailer, on=Q2, surcharge="RE5.2")
+        issued(admin, ("80.00", "IVA4"), account=retailer, on=Q2)
+        draft = rectify(first.id, method="substitution", reason="R1", user=admin)
+        draft = records.update("invoicing_invoice", draft.id, {"issue_date": Q2}, user=admin, version=draft.version)
+        credit = issue(draft.id, user=admin)
+        issued(admin, ("999.00", "IVA21"), account=nortech, on=date(YEAR, 7, 1))
+        return {"first": first, "credit": records.get("invoicing_invoice", credit.id, user=None)}
+
+
+def expected_303() -> dict:
+    vat = {D("21"): [D("1300.00"), pct("100", "21") + pct("1000", "21") + pct("200", "21")],
+           D("10"): [D("50.00"), pct("50", "10")], D("4"): [D("80.00"), pct("80", "4")]}
+    return {"vat": vat, "surcharge": {D("5.2"): [D("200.00"), pct("200", "5.2")]}}
+
+
+def test_the_303_figures_add_up_to_the_invoices(ctx, admin, quarter):
+    figures = books.modelo_303(books.issued_invoices(admin, books.Period.quarter(YEAR, 2)))
+    expected = expected_303()
+    assert {row["rate"].normalize(): [row["base"], row["amount"]] for row in figures["vat"]} == expected["vat"]
+    assert {row["rate"].normalize(): [row["base"], row["amount"]] for row in figures["surcharge"]} \
+        == expected["surcharge"]
+    assert {row["rate"].normalize(): row["boxes"] for row in figures["vat"]} == {
+        D("4"): ("01", "02", "03"), D("10"): ("04", "05", "06"), D("21"): ("07", "08", "09")}
+    credit = quarter["credit"]  # the credit note undoes the first invoice: -100 at 21 %, -50 at 10 %
+    assert figures["rectifications"] == {"base": D("-150.00"), "amount": -(pct("100", "21") + pct("50", "10"))}
+    assert figures["rectifications"]["amount"] == credit["tax_amount"].amount
+    accrued = sum((amount for _base, amount in expected["vat"].values()), D(0)) + pct("200", "5.2") \
+        + figures["rectifications"]["amount"]
+    assert figures["total_accrued"] == accrued
+
+
+def test_the_register_has_a_row_per_invoice_and_rate_adding_up_to_the_invoices(ctx, admin, quarter):
+    rows = list(books.register_rows(books.issued_invoices(admin, books.Period.quarter(YEAR, 2))))
+    shown = [dict(zip(books.REGISTER_COLUMNS, row)) for row in rows]
+    assert len(shown) == 7  # 2 + 1 + 1 + 1 invoices' rates, and the credit note's 2
+    assert {row["Periodo"] for row in shown} == {"2T"} and {row["Ejercicio"] for row in shown} == {YEAR}
+    by_rate: dict[Decimal, list[Decimal]] = defaultdict(lambda: [D(0), D(0)])
+    for row in shown:
+        by_rate[row["Tipo de IVA"].normalize()][0] += row["Base Imponible"]
+        by_rate[row["Tipo de IVA"].normalize()][1] += row["Cuota IVA Repercutida"]
+    assert dict(by_rate) == {D("21"): [D("1200.00"), pct("1000", "21") + pct("200", "21")],
+                             D("10"): [D("0.00"), D("0.00")], D("4"): [D("80.00"), pct("80", "4")]}
+    surcharge = [row for row in shown if row["Cuota Recargo Equivalencia"]]
+    assert [(r["Base Imponible"], r["Tipo de Recargo eq."].normalize(), r["Cuota Recargo Equivalencia"])
+            for r in surcharge] == [(D("200.00"), D("5.2"), pct("200", "5.2"))]
+    assert sum(row["Total Factura"] or 0 for row in shown) == D("1210.00") + D("242.00") + D("10.40") \
+        + D("83.20")  # the credit note cancels the first invoice's 176.00
+    credit_rows = [row for row in shown if row["Tipo de Factura"] == "R1"]
+    assert {row["Factura Rectificada"] for row in credit_rows} == {quarter["first"]["number"]}
+    first = quarter["first"]["number"]
+    assert [(r["Serie"], r["Número"]) for r in shown if f'{r["Serie"]}-{r["Número"]}' == first] == \
+        [tuple(first.rsplit("-", 1))] * 2
+
+
+def test_csv_xlsx_and_api_carry_the_same_register(invoicing_app, admin, quarter, client_as, api_client_as):
+    client = client_as(admin)
+    page = client.get(f"/invoicing/billing/books?year={YEAR}&quarter=2")
+    assert page.status_code == 200 and quarter["first"]["number"] in page.text and "Modelo 303" in page.text
+    sheet = client.get(f"/invoicing/billing/books/register.csv?year={YEAR}&quarter=2")
+    assert sheet.mimetype == "text/csv"
+    table = list(csv.reader(io.StringIO(sheet.data.decode("utf-8-sig")), delimiter=";"))
+    assert tuple(table[0]) == books.REGISTER_COLUMNS and len(table) == 8
+    assert sum(D(row[11].replace(",", ".")) for row in table[1:]) == D("1280.00")  # bases, credit note netted
+    workbook = load_workbook(io.BytesIO(client.get(f"/invoicing/billing/books/register.xlsx?year={YEAR}&quarter=2")
+                                        .data))
+    cells = list(workbook.active.iter_rows(values_only=True))
+    assert tuple(cells[0]) == books.REGISTER_COLUMNS and len(cells) == 8
+    assert sum(D(str(row[11])) for row in cells[1:]) == D("1280.00")
+    api = api_client_as(admin)
+    register = api.get(f"/api/v1/invoicing/books/register?year={YEAR}&quarter=2").get_json()
+    assert len(register["rows"]) == 7 and register["rows"][0]["Ejercicio"] == YEAR
+    assert sum(D(row["Base Imponible"]) for row in register["rows"]) == D("1280.00")
+    refused = api.get(f"/api/v1/invoicing/books/303?year={YEAR}&quarter=5")
+    assert refused.status_code == 422 and "quarter" in refused.get_data(as_text=True)
+
+
+def test_modelo_347_lists_customers_above_the_threshold_by_quarter(ctx, admin, quarter):
+    listed = books.modelo_347(books.issued_invoices(admin, books.Period.year(YEAR)))
+    # Nortech: 1,210.00 in Q2 (176.00 cancelled by the credit note) and 1,208.79 in Q3: under 3,005.06.
+    assert listed == []
+    issued(admin, ("2000.00", "IVA21"), account=customer("Nortech Software", "B95472163"), on=date(YEAR, 11, 3))
+    listed = books.modelo_347(books.issued_invoices(admin, books.Period.year(YEAR)))
+    assert [(c["tax_id"], c["total"], c["quarters"]) for c in listed] == [
+        ("B95472163", D("4838.79"), [D("0"), D("1210.00"), D("1208.79"), D("2420.00")])]
