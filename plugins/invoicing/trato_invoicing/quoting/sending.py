@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import format_currency
 from flask_babel import force_locale, gettext as _
 
 from trato import RecordData, ValidationFailed, companies, documents, extras, mail, records, session
@@ -47,7 +48,7 @@ def draft(entity: str, record: RecordData, language: str | None = None) -> Messa
     total = record.get("total")
     with force_locale(language):
         values = {"number": record.get("number") or "", "company": company.name,
-                  "total": f"{total.amount} {total.currency}" if total else ""}
+                  "total": format_currency(total.amount, total.currency, locale=language) if total else ""}
         if entity == QUOTE:
             subject = _("Quote %(number)s from %(company)s", **values)
             body = _("Hello,\n\nPlease find attached our quote %(number)s for %(total)s.\n\n"

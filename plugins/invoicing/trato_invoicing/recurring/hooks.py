@@ -7,7 +7,7 @@ from typing import Any
 import click
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from trato import Fragment, JobContext, RecordData, TaskRegistry, access, crontab, hookimpl
+from trato import Fragment, JobContext, NavItem, RecordData, TaskRegistry, access, crontab, hookimpl
 
 from ..quoting.tabs import documents_tab
 from . import billing, proration
@@ -31,6 +31,14 @@ def bill_command(today: Any) -> None:
 @hookimpl(specname="entities")
 def recurring_entities() -> list[type]:
     return [Subscription, SubscriptionLine]
+
+
+@hookimpl(specname="navigation")
+def recurring_navigation(user: Any) -> list[NavItem]:
+    if not access.allowed(user, ENTITY, "view"):
+        return []
+    return [NavItem("records.listing", _l("Subscriptions"), priority=53, icon="repeat", group=_l("Invoicing"),
+                    values={"entity": ENTITY})]
 
 
 @hookimpl(specname="register_tasks")
@@ -81,4 +89,4 @@ def recurring_page_slot(slot: str, entity: str | None, record: Any, user: Any) -
 
 
 __all__ = ["recurring_after_save", "recurring_before_save", "recurring_cli_commands", "recurring_entities",
-           "recurring_page_slot", "recurring_register_tasks"]
+           "recurring_navigation", "recurring_page_slot", "recurring_register_tasks"]
