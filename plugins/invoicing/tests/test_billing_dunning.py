@@ -37,8 +37,8 @@ def admin(make_user, mail_app):
 
 
 def logged() -> list[tuple[int, int]]:
-    return list(session().execute(select(ReminderSent.invoice_id, ReminderSent.days_after_due)
-                                  .order_by(ReminderSent.id)).tuples())
+    return [tuple(row) for row in session().execute(select(ReminderSent.invoice_id, ReminderSent.days_after_due)
+                                                    .order_by(ReminderSent.id))]
 
 
 def test_each_step_is_mailed_once_when_it_is_reached(mail_app, admin, smtp):

@@ -54,12 +54,12 @@ def test_the_statement_runs_the_balance_over_invoices_and_payments(ctx, admin, a
         ("invoice", Decimal("242.00"), Decimal("0.00"), Decimal("342.00")),
         ("payment", Decimal("0.00"), Decimal("42.00"), Decimal("300.00"))]
     api = api_client_as(admin)
-    answer = api.get(f"/api/v1/invoicing/statement/{account.id}?from={(TODAY - timedelta(days=30)).isoformat()}")
+    answer = api.get(f"invoicing/statement/{account.id}?from={(TODAY - timedelta(days=30)).isoformat()}")
     assert answer.status_code == 200
     assert answer.get_json()["ledgers"][0]["closing"] == "300.00"
-    refused = api.get(f"/api/v1/invoicing/statement/{account.id}?from=yesterday")
+    refused = api.get(f"invoicing/statement/{account.id}?from=yesterday")
     assert refused.status_code == 422 and "from" in refused.get_data(as_text=True)
-    assert api.get("/api/v1/invoicing/statement/999999").status_code == 404
+    assert api.get("invoicing/statement/999999").status_code == 404
 
 
 def test_the_account_tab_and_the_home_widgets(invoicing_app, admin, client_as):

@@ -68,7 +68,7 @@ def due_reminders(on: date) -> list[Reminder]:
     if not schedule:
         return []
     overdue = records.query(INVOICE, user=None).where({"status": "issued", "payment_status": "overdue"})
-    sent = set(session().execute(select(ReminderSent.invoice_id, ReminderSent.days_after_due)).tuples())
+    sent = {tuple(row) for row in session().execute(select(ReminderSent.invoice_id, ReminderSent.days_after_due))}
     found = []
     for invoice in overdue.page(limit=records.MAX_LIMIT).items:
         start = fell_due_on(invoice)
