@@ -20,7 +20,7 @@ QUOTE = "invoicing_quote"
 def mail_app(make_app):
     with smtp_server() as (inbox, port):
         app = make_app(plugins=list(PLUGINS), extra_plugins=PLUGINS, smtp_host="127.0.0.1", smtp_port=port,
-                       smtp_from="crm@example.com", base_url="https://crm.example.com")
+                       smtp_from="crm@example.com", base_url="https://crm.example.com", default_currency="EUR")
         yield app, inbox
 
 

@@ -16,8 +16,8 @@ from trato import RecordData, records, session
 
 QUOTE = "invoicing_quote"
 LINE = "invoicing_quote_line"
-COPIED = ("company_id", "account_id", "contact_id", "deal", "issue_date", "valid_until", "fiscal_position_id",
-          "currency", "global_discount", "terms")
+COPIED = ("company_id", "account_id", "contact_id", "deal", "valid_until", "fiscal_position_id", "currency",
+          "global_discount", "terms")  # the date is the new revision's own: today
 LINE_COPIED = ("product_id", "description", "quantity", "unit", "unit_price", "discount", "tax_id",
                "surcharge_id", "withholding_id", "exemption")
 PENDING: ContextVar[dict[str, Any] | None] = ContextVar("invoicing_quote_revision", default=None)

@@ -9,7 +9,6 @@ if two runs raced past the claim.
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy import select, update
 
 from trato import JobContext, Money, RecordData, StaleRecord, TratoError, records, session
 
+from ..pending import giving
 from ..issuing import create_invoice, issue
 from ..quoting import sending
 from .models import Adjustment, Subscription
@@ -26,9 +26,6 @@ log = logging.getLogger(__name__)
 ENTITY = "invoicing_subscription"
 INVOICE = "invoicing_invoice"
 LINE = "invoicing_subscription_line"
-# The subscription an invoice being created bills (`subscription_id` is a field only the plugin sets): the
-# before_save hook writes it on the new invoice.
-BILLING: ContextVar[int | None] = ContextVar("invoicing_subscription_billed", default=None)
 LINE_FIELDS = ("product_id", "description", "quantity", "unit", "unit_price", "discount", "tax_id",
                "surcharge_id", "withholding_id", "exemption")
 
@@ -38,13 +35,6 @@ def due(today: date) -> list[int]:
     return list(session().scalars(
         select(Subscription.id).where(Subscription.status == "active", Subscription.next_date <= today,
                                       Subscription.deleted_at.is_(None)).order_by(Subscription.id)))
-
-
-def mark_billed(values: dict[str, Any], previous: RecordData | None) -> None:
-    """before_save of an invoice: one created by `bill_next` names its subscription."""
-    subscription_id = BILLING.get()
-    if previous is None and subscription_id is not None:
-        values["subscription_id"] = subscription_id
 
 
 def invoice_lines(subscription_id: int) -> list[dict[str, Any]]:
@@ -98,11 +88,8 @@ def bill_next(subscription_id: int, today: date) -> RecordData | None:
                       "fiscal_position_id": subscription.get("fiscal_position_id"), "issue_date": today,
                       "operation_date": period.start, "period_start": period.start, "period_end": period.end}
             lines = invoice_lines(subscription_id) + [adjustment_line(a) for a in adjustments]
-            token = BILLING.set(subscription_id)
-            try:
+            with giving(INVOICE, None, {"subscription_id": subscription_id}):  # a system-set field
                 invoice = create_invoice({k: v for k, v in values.items() if v is not None}, lines, user=None)
-            finally:
-                BILLING.reset(token)
             if adjustments:
                 session().execute(update(Adjustment).where(Adjustment.id.in_([a.id for a in adjustments]))
                                   .values(invoice_id=invoice.id))

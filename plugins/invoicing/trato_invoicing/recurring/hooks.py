@@ -54,8 +54,6 @@ def recurring_cli_commands() -> list[Any]:
 @hookimpl(specname="before_save")
 def recurring_before_save(entity: str, values: dict[str, Any], previous: RecordData | None,
                           user: Any) -> dict[str, str] | None:
-    if entity == billing.INVOICE:
-        billing.mark_billed(values, previous)
     if entity != ENTITY:
         return None
     errors = {}
