@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 
 from trato import records
 from trato_invoicing.billing import books
-from trato_invoicing.issuing import issue
 
-from test_billing_support import customer, invoicing_app, issued  # noqa: F401 (the app fixture)
+import test_billing_support
+from test_billing_support import credit_note, customer, issued
+
+invoicing_app = test_billing_support.invoicing_app  # the app in the euro, for the conftest's
 
 D = Decimal
 YEAR = date.today().year - 1  # a closed year: every quarter in the past
@@ -36,8 +38,6 @@ def admin(make_user, invoicing_app):
 def quarter(invoicing_app, admin):
     """Q2 of last year: two domestic invoices (21 % and 10 %), one to a retailer under recargo (21 % + 5.2 %)
     and a 4 % one, then a credit note rectifying the first; one invoice of Q3 that must stay out."""
-    from trato_invoicing.rectifying import rectify  # the documents part's
-
     with invoicing_app.app_context():
         nortech = customer()
         retailer = customer("Ferretería Uriarte", "B12345674", "compras@uriarte.example")
@@ -45,9 +45,7 @@ def quarter(invoicing_app, admin):
         issued(admin, ("1000.00", "IVA21"), account=nortech, on=Q2)
         issued(admin, ("200.00", "IVA21"), account=retailer, on=Q2, surcharge="RE5.2")
         issued(admin, ("80.00", "IVA4"), account=retailer, on=Q2)
-        draft = rectify(first.id, method="substitution", reason="R1", user=admin)
-        draft = records.update("invoicing_invoice", draft.id, {"issue_date": Q2}, user=admin, version=draft.version)
-        credit = issue(draft.id, user=admin)
+        credit = credit_note(admin, first, ("100.00", "IVA21"), ("50.00", "IVA10"), on=Q2)
         issued(admin, ("999.00", "IVA21"), account=nortech, on=date(YEAR, 7, 1))
         return {"first": first, "credit": records.get("invoicing_invoice", credit.id, user=None)}
 

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from trato import records
 from trato_invoicing.billing import statement
 
-from test_billing_support import customer, eur, invoicing_app, issued, pay, standing  # noqa: F401 (the app fixture)
+import test_billing_support
+from test_billing_support import customer, eur, issued, pay, standing
+
+invoicing_app = test_billing_support.invoicing_app  # the app in the euro, for the conftest's
 
 TODAY = date.today()
 ES = {"Accept-Language": "es"}

@@ -12,9 +12,12 @@ from sqlalchemy import update
 from trato import Money, ValidationFailed, records, session
 from trato_invoicing.billing import balances
 from trato_invoicing.billing.models import Instalment
-from trato_invoicing.issuing import create_invoice, issue
+from trato_invoicing.issuing import create_invoice
 
-from test_billing_support import customer, eur, invoicing_app, issued, pay, standing, tax  # noqa: F401 (the app fixture)
+import test_billing_support
+from test_billing_support import credit_note, customer, eur, issued, pay, standing, tax
+
+invoicing_app = test_billing_support.invoicing_app  # the app in the euro, for the conftest's
 
 
 @pytest.fixture
@@ -82,10 +85,9 @@ def test_the_nightly_task_marks_invoices_that_fell_due(ctx, admin):
 
 
 def test_a_refund_is_a_negative_payment_on_a_rectifying_invoice(ctx, admin):
-    from trato_invoicing.rectifying import rectify  # the documents part's
     invoice = issued(admin, ("100.00", "IVA21"))
     pay(admin, invoice, "121.00")
-    credit = issue(rectify(invoice.id, method="substitution", reason="R1", user=admin).id, user=admin)
+    credit = credit_note(admin, invoice, ("100.00", "IVA21"))
     assert standing(credit.id) == (eur("0.00"), eur("-121.00"), "unpaid")
     assert "larger than the balance" in refusal(lambda: pay(admin, credit, "-121.01"))["amount"][0]
     pay(admin, credit, "-121.00", method="transfer")

@@ -54,6 +54,16 @@ def issued(user, *lines: tuple[str, str], account: RecordData | None = None, on:
     return issue(draft.id, user=user)
 
 
+def credit_note(user, rectified: RecordData, *lines: tuple[str, str], on: date | None = None) -> RecordData:
+    """An issued rectifying invoice by differences taking back one unit of each (net price, VAT code)."""
+    values = {"kind": "rectifying", "account_id": rectified["account_id"], "issue_date": on or date.today(),
+              "rectifies_id": rectified.id, "rectification_reason": "R1", "rectification_method": "differences"}
+    draft = create_invoice(values, [{"description": f"Abono {index}", "quantity": "-1",
+                                     "unit_price": {"amount": price, "currency": "EUR"}, "tax_id": tax(code)}
+                                    for index, (price, code) in enumerate(lines, 1)], user=user)
+    return issue(draft.id, user=user)
+
+
 def pay(user, invoice: RecordData, amount: str, on: date | None = None, method: str = "transfer") -> RecordData:
     return records.create("invoicing_payment", {"invoice_id": invoice.id, "payment_date": on or date.today(),
                                                 "amount": eur(amount), "method": method}, user=user)

@@ -12,7 +12,10 @@ from trato import ValidationFailed, records, session
 from trato_invoicing.billing import terms
 from trato_invoicing.billing.models import Instalment
 
-from test_billing_support import eur, invoicing_app, issued, standing  # noqa: F401 (the app fixture)
+import test_billing_support
+from test_billing_support import eur, issued, standing
+
+invoicing_app = test_billing_support.invoicing_app  # the app in the euro, for the conftest's
 
 
 @pytest.fixture

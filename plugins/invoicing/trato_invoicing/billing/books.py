@@ -171,26 +171,28 @@ def register_rows(invoices: list[IssuedInvoice]) -> Iterator[list[Any]]:
                    "S" if line.rate == 0 else "N"]
 
 
-def _boxes(lines: list[tuple[str, TaxLine]], boxes: dict[Decimal, tuple[str, str, str]]) -> list[dict[str, Any]]:
-    by_rate: dict[Decimal, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for _kind, line in lines:
-        by_rate[line.rate][0] += line.base
-        by_rate[line.rate][1] += line.amount
-    return [{"rate": rate, "base": base, "amount": amount, "boxes": boxes.get(rate.normalize())}
-            for rate, (base, amount) in sorted(by_rate.items())]
+def _boxes(lines: list[TaxLine], boxes: dict[Decimal, tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Base and quota per rate, with the rate's boxes on the form (None for a rate the form has no box for)."""
+    by_rate: dict[Decimal, list[TaxLine]] = defaultdict(list)
+    for line in lines:
+        by_rate[line.rate].append(line)
+    return [{"rate": rate, **_summed(found), "boxes": boxes.get(rate.normalize())}
+            for rate, found in sorted(by_rate.items())]
+
+
+def _summed(lines: list[TaxLine]) -> dict[str, Decimal]:
+    return {"base": sum((line.base for line in lines), ZERO), "amount": sum((line.amount for line in lines), ZERO)}
 
 
 def modelo_303(invoices: list[IssuedInvoice]) -> dict[str, Any]:
     """A quarter's accrued VAT: per rate from ordinary invoices (boxes 01-09), recargo per rate (16-24), the
     rectifying invoices apart (14-15, 25-26), and the total accrued (27)."""
-    ordinary = [(i.kind, line) for i in invoices if i.kind != "rectifying" for line in i.taxes["vat"]]
-    surcharge = [(i.kind, line) for i in invoices if i.kind != "rectifying" for line in i.taxes["surcharge"]]
-    fixes = [line for i in invoices if i.kind == "rectifying" for line in i.taxes["vat"]]
-    surcharge_fixes = [line for i in invoices if i.kind == "rectifying" for line in i.taxes["surcharge"]]
-    vat_rows, surcharge_rows = _boxes(ordinary, VAT_BOXES), _boxes(surcharge, SURCHARGE_BOXES)
-    rectifications = {"base": sum((l.base for l in fixes), ZERO), "amount": sum((l.amount for l in fixes), ZERO)}
-    surcharge_rectifications = {"base": sum((l.base for l in surcharge_fixes), ZERO),
-                                "amount": sum((l.amount for l in surcharge_fixes), ZERO)}
+    def taxes(kind: str, rectifying: bool) -> list[TaxLine]:
+        return [line for i in invoices if (i.kind == "rectifying") == rectifying for line in i.taxes[kind]]
+
+    vat_rows, surcharge_rows = _boxes(taxes("vat", False), VAT_BOXES), _boxes(taxes("surcharge", False),
+                                                                             SURCHARGE_BOXES)
+    rectifications, surcharge_rectifications = _summed(taxes("vat", True)), _summed(taxes("surcharge", True))
     accrued = (sum((row["amount"] for row in vat_rows + surcharge_rows), ZERO) + rectifications["amount"]
                + surcharge_rectifications["amount"])
     return {"vat": vat_rows, "surcharge": surcharge_rows, "rectifications": rectifications,
