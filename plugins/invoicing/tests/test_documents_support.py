@@ -5,7 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from trato import Money, RecordData, RecordLink, records
+from conftest import PLUGINS
+
+
+@pytest.fixture
+def spain_app(make_app):
+    """The app of a Spanish business: contacts, catalog and invoicing, its company's currency the euro."""
+    return make_app(plugins=list(PLUGINS), extra_plugins=PLUGINS, default_currency="EUR")
+
+
+@pytest.fixture
+def spain(spain_app):
+    """An app context of it, for service-level tests (pages are asked outside it: a request in it would share
+    its `g`, the signed-in user included)."""
+    with spain_app.app_context():
+        yield spain_app
 
 
 def eur(amount: str) -> Money:

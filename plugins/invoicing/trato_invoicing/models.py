@@ -187,7 +187,7 @@ class OrderLine(LineFields, Record, Base):
 
 class Invoice(DocumentTotals, Record, Base):
     __tablename__ = "invoicing_invoice"
-    __entity__ = EntityInfo(_l("Invoice"), _l("Invoices"), title="number", title_pattern="{account_id} {number}",
+    __entity__ = EntityInfo(_l("Invoice"), _l("Invoices"), title="number", title_pattern="{number} · {account_id}",
                             search=("number", "customer_name", "customer_tax_id"),
                             list_columns=("number", "kind", "account_id", "issue_date", "status", "total",
                                           "payment_status"),
