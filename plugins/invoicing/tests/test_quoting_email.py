@@ -3,6 +3,7 @@ subject and text in the company's language, the message reaches a real SMTP serv
 draft quote becomes sent, and the message shows on the record's timeline. Bad addresses write nothing."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -43,12 +44,18 @@ def test_a_quote_sent_by_email_arrives_with_its_pdf_and_becomes_sent(mail_app, c
     form = client.get(f"/invoicing/send/{QUOTE}/{quote_id}")
     assert form.status_code == 200
     assert 'value="compras@uriarte.example"' in form.text and f"Quote {number}" in form.text
+    assert 'name="answer_link" value="1" checked' in form.text
     sent = client.post(f"/invoicing/send/{QUOTE}/{quote_id}", data={
         "to": "compras@uriarte.example", "cc": "jefe@uriarte.example", "subject": "Your quote",
-        "body": "Hello,\n\nHere it is."})
+        "body": "Hello,\n\nHere it is.", "answer_link": "1"})
     assert sent.status_code == 302
     [message] = inbox.messages
     assert message["Subject"] == "Your quote" and "jefe@uriarte.example" in message["Cc"]
+    text = next(part for part in message.walk() if part.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    link = re.search(r"Read the quote and accept or reject it online: https?://[^/\s]+(/\S+)", text)
+    assert text.startswith("Hello,") and link, text
+    public = app.test_client().get(link.group(1))
+    assert public.status_code == 200 and "Consulting" in public.text
     pdfs = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
     assert len(pdfs) == 1 and pdfs[0].get_payload(decode=True).startswith(b"%PDF")
     with app.app_context():

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.numbers import format_currency
+from flask import url_for
 from flask_babel import force_locale, gettext as _
 
 from trato import RecordData, ValidationFailed, companies, documents, extras, mail, records, session
+
+from . import links
 
 QUOTE = "invoicing_quote"
 INVOICE = "invoicing_invoice"
@@ -94,15 +97,28 @@ def pdf_attachment(entity: str, record: RecordData, *, user: Any, language: str)
     return extras.attach(entity, record.id, name, io.BytesIO(pdf), user).id
 
 
-def send(entity: str, record_id: int, message: Message, *, user: Any, language: str | None = None) -> int:
-    """Queue the message with the document's PDF; returns the outbox message's id. One transaction: the file,
-    the message and a draft quote's status go together or not at all."""
+def with_answer_link(quote_id: int, body: str, *, user: Any, language: str) -> str:
+    """The body with a new public link to the quote (links.share, which needs a request for the URL)."""
+    token = links.share(quote_id, user=user)
+    url = url_for("invoicing_quoting.public_quote", token=token, _external=True)
+    with force_locale(language):
+        return body.rstrip() + "\n\n" + _("Read the quote and accept or reject it online: %(url)s", url=url)
+
+
+def send(entity: str, record_id: int, message: Message, *, user: Any, language: str | None = None,
+         answer_link: bool = False) -> int:
+    """Queue the message with the document's PDF (and, for a quote with `answer_link`, a new public link to
+    answer it in the text); returns the outbox message's id. One transaction: the file, the link, the message
+    and a draft quote's status go together or not at all."""
     if entity not in SENDABLE:
         raise ValueError(entity)
     check(message)
     with records.atomic():
         record = records.get(entity, record_id, user=user)
         language = language or language_of(entity, record)
+        if entity == QUOTE and answer_link:
+            message.body = with_answer_link(record_id, message.body, user=user, language=language)
+            record = records.get(entity, record_id, user=user)
         attachment = pdf_attachment(entity, record, user=user, language=language)
         sender, reply_to = mail.sender(session(), user)
         related = [(e, record[k]) for e, k in (("contacts_contact", "contact_id"), ("contacts_account", "account_id"))

@@ -54,7 +54,10 @@ def send(entity: str, record_id: int) -> Any:
                                   cc=sending.addresses(request.form.get("cc", "")),
                                   subject=request.form.get("subject", ""), body=request.form.get("body", ""))
         try:
-            sending.send(entity, record_id, message, user=current_user)
+            sending.send(entity, record_id, message, user=current_user,
+                         answer_link=bool(request.form.get("answer_link")))
+        except links.LinkRefused:
+            errors = {"answer_link": [_("An answered quote cannot be shared again.")]}
         except ValidationFailed as exc:
             errors = exc.errors
         except (StaleRecord, SaveRefused, documents.DocumentError) as exc:
@@ -63,13 +66,17 @@ def send(entity: str, record_id: int) -> Any:
             flash(_("The message is in the outbox; it will be sent in a moment."), "success")
             return redirect(records_url(entity, record_id))
         form = {"to": request.form.get("to", ""), "cc": request.form.get("cc", ""),
-                "subject": message.subject, "body": message.body}
+                "subject": message.subject, "body": message.body,
+                "answer_link": bool(request.form.get("answer_link"))}
     else:
         drafted = sending.draft(entity, record)
-        form = {"to": ", ".join(drafted.to), "cc": "", "subject": drafted.subject, "body": drafted.body}
+        form = {"to": ", ".join(drafted.to), "cc": "", "subject": drafted.subject, "body": drafted.body,
+                "answer_link": entity == QUOTE and record.get("status") in links.OPEN}
     title = records.entity(entity).title_of(record)
     return render_template("invoicing/quoting/send.html", entity=entity, record=record, title=title, form=form,
-                           errors=errors, kept=documents.issued(entity, record_id) is not None), 422 if errors else 200
+                           errors=errors, kept=documents.issued(entity, record_id) is not None,
+                           can_link=entity == QUOTE and record.get("status") in links.OPEN
+                           and access.allowed(current_user, QUOTE, "edit")), 422 if errors else 200
 
 
 def records_url(entity: str, record_id: int) -> str:
