@@ -79,7 +79,13 @@ class Entity:
                 for f in self.fields.values()]
 
     def title_of(self, values: Mapping[str, Any]) -> str:
-        """How a record is named in links and lists: its title pattern, else its title field, else `#id`."""
+        """How a record is named in links and lists: its title pattern, else its title field, else `#id`.
+
+        In a request, only fields its reader may see name the record: a title field hidden from them gives
+        `#id` wherever the title shows (page titles, headings, timelines, messages, search results)."""
+        from ..records.titles import as_read  # records build on entities
+
+        values = as_read(self, values)
         if self.title_pattern:
             text = render(self.title_pattern, partial(self._title_part, values))
             if text:

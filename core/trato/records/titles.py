@@ -1,9 +1,12 @@
-"""The titles of related records inside another record's title ("Nerea Uriarte — Acme renewal").
+"""Titles as the request's reader may see them, and the titles of related records inside another record's
+title ("Nerea Uriarte — Acme renewal").
 
-A title pattern may name a relation field (entities/titles.py); the related
-record is shown by its own title, and only to someone who may see it: the
-signed-in user of the request. Outside a request (a job, the shell) there
-is no one to ask, and the part is left out.
+A record's title is made only of fields its reader may see (the API token's
+user, else the signed-in user): a title field hidden from them names the
+record `#id`. A title pattern may name a relation field (entities/titles.py);
+the related record is shown by its own title, and only to someone who may
+see it. Outside a request (a job, the shell) there is no one to ask: the
+fields all count, and related parts are left out.
 
 Titles found are kept for the rest of the request. A page of records read
 by the query builder notes the related ids its titles may need (`note`,
@@ -50,6 +53,29 @@ def note(entity: Entity, items: Iterable[Mapping[str, Any]]) -> None:
         noted.setdefault(target, set()).update(item[name] for item in items if item.get(name))
 
 
+def reader() -> Any:
+    """Who reads what the request answers: the API token's user, else the signed-in user; None outside a
+    request or for an anonymous visitor (a public page shows what its view chose to show)."""
+    if not has_request_context():
+        return None
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user
+    user = current_user._get_current_object()  # noqa: SLF001 - Flask-Login's proxy
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def as_read(entity: Entity, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`values` less the fields hidden from the request's reader (as they are outside a request)."""
+    user = reader()
+    if user is None:
+        return values
+    hidden = access.hidden_fields(user, entity)
+    if not hidden or hidden.isdisjoint(values.keys()):
+        return values
+    return {name: value for name, value in values.items() if name not in hidden}
+
+
 def related_title(target: str, record_id: int) -> str:
     """The title of record `record_id` of entity `target`, or "" when the signed-in user may not see it."""
     if not has_request_context():
@@ -65,7 +91,9 @@ def _read(target: str, ids: set[int], known: dict[tuple[str, int], str]) -> None
     wanted = sorted(i for i in ids if (target, i) not in known)
     for record_id in wanted:
         known[(target, record_id)] = ""  # unseen, and a title that names itself through its relations ends here
-    user: Any = current_user._get_current_object()  # noqa: SLF001 - Flask-Login's proxy
+    user = reader()
+    if user is None:  # an anonymous visitor sees no related record
+        return
     try:
         entity = entity_of(target)
         access.check(user, entity, "view")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from trato import records
+from trato.roles import Role
+from trato.roles import admin as roles_admin
 
 NERTECH = {"name": "Nortech Software", "tax_id": "B95472163"}
 
@@ -170,6 +172,24 @@ def test_an_account_name_matches_whatever_its_legal_form_and_punctuation(contact
         assert [(c.record.id, c.reasons) for c in found] == [(zubi.id, ("name",))]
         assert duplicates.find("contacts_account", {"name": "Talleres Zubi Hermanos"}, admin) == []
         assert duplicates.company_key("Nortech Software S.A.U.") == duplicates.company_key("nortech  software")
+
+
+def test_the_duplicate_check_never_matches_on_a_field_hidden_from_the_user(contacts_app, admin, make_user):
+    rep = make_user(name="Rep")  # the default role
+    known = create(contacts_app, "contacts_account", admin, name="Talleres Zubi", tax_id="B97234108",
+                   owner_id=rep.id)
+    with contacts_app.app_context(), contacts_app.extensions["trato"].sessionmaker() as session:
+        rep_role = session.scalar(select(Role).where(Role.name == "sales_rep"))
+        roles_admin.set_field_rules(session, rep_role, "contacts_account", {"tax_id": "hidden"})
+        session.commit()
+    with contacts_app.test_request_context():
+        from trato_contacts import duplicates
+
+        assert duplicates.find("contacts_account", {"tax_id": "B97234108"}, rep) == []
+        by_name = duplicates.find("contacts_account", {"name": "TALLERES ZUBI", "tax_id": "B97234108"}, rep)
+        assert [(c.record.id, c.reasons) for c in by_name] == [(known.id, ("name",))]  # not "tax_id"
+        assert [c.reasons for c in duplicates.find("contacts_account", {"tax_id": "B97234108"}, admin)] == [
+            ("tax_id",)]
 
 
 def test_an_import_skips_or_updates_rows_like_existing_contacts(contacts_app, admin):

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, func, or_
 
-from trato import QueryError, RecordData, call_hook, records
+from trato import QueryError, RecordData, access, call_hook, records
 
 from .models import Account, Contact
 
@@ -171,16 +171,18 @@ def search(entity: str, values: Mapping[str, Any], user: Any,
     """The records the queries find that `reasons_of` confirms, most reasons first.
 
     The building block of a finder: the queries narrow the table (by indexed columns, or the search),
-    `reasons_of(values, record)` says in Python why a record found looks like `values`.
+    `reasons_of(values, record)` says in Python why a record found looks like `values`. Fields hidden from
+    `user` take no part on either side: a match must not tell what a hidden field holds.
     """
     seen: dict[int, Candidate] = {}
+    values = access.without_hidden(user, entity, values)
     for query in queries_of(records.query(entity, user=user), values):
         try:
             items = query.order_by("-id").page(limit=CANDIDATES * 5).items
         except QueryError:  # a search on fields the user's role hides: nothing to compare
             continue
         for record in items:
-            reasons = reasons_of(values, record)
+            reasons = reasons_of(values, access.without_hidden(user, entity, record))
             if reasons:
                 seen[record.id] = Candidate(record, reasons)
     return sorted(seen.values(), key=lambda c: -len(c.reasons))
