@@ -21,7 +21,7 @@ from trato import (Money, RecordData, RecordLink, ValidationFailed, call_hook, c
                    numbering, records, session)
 from trato_catalog import check_vat_number
 
-from . import pending
+from . import pending, rectifying
 from .models import InvoiceTax
 from .totals import TaxRow, document_currency, tax_rate, tax_rows
 
@@ -141,6 +141,9 @@ def issue(invoice_id: int, *, user: Any) -> RecordData:
         errors = _line_errors(invoice, lines, on)
         if errors:
             raise ValidationFailed({"lines": records.ByLine(errors)})
+        header = rectifying.rectification_errors(invoice)
+        if header:
+            raise ValidationFailed(header)
         company = companies.company_for(INVOICE, invoice)
         currency = invoice["currency"] or company.base_currency
         try:
