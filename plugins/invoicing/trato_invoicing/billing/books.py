@@ -32,6 +32,9 @@ REGISTER_COLUMNS = (
     "Tipo de IVA", "Cuota IVA Repercutida", "Tipo de Recargo eq.", "Cuota Recargo Equivalencia",
     "Tipo Retención IRPF", "Importe Retenido IRPF", "Operación Exenta",
 )
+# How each column shows on the page: plain text, a date, an amount in euros or a rate.
+REGISTER_KINDS = ("text", "text", "date", "date", "text", "text", "text", "text", "text", "text", "money", "money",
+                  "rate", "money", "rate", "money", "rate", "money", "text")
 # AEAT's invoice types: F1 invoice, F2 simplified, R1-R5 rectifying (by its reason).
 KIND_CODES = {"invoice": "F1", "simplified": "F2"}
 

@@ -11,7 +11,7 @@ from trato import ApiEndpoint, Fragment, NavItem, RecordData, TaskRegistry, acce
 
 from . import api, balances, issuing, payments_tab, setup, statement, terms, widgets
 from . import tasks as billing_tasks
-from .models import ENTITIES, Payment
+from .models import ENTITIES, DunningStep, Payment
 from .views import bp
 
 __all__ = ["billing_entities", "billing_before_save", "billing_after_save", "billing_after_delete",
@@ -84,6 +84,9 @@ def billing_navigation(user: Any) -> list[NavItem]:
     if access.allowed(user, Payment.__tablename__, "view"):
         entries.append(NavItem("records.listing", _l("Payments"), priority=35, icon="cash", group=_l("Invoicing"),
                                values={"entity": Payment.__tablename__}))
+    if access.allowed(user, DunningStep.__tablename__, "edit"):
+        entries.append(NavItem("records.listing", _l("Reminder steps"), priority=37, icon="bell-ringing",
+                               group=_l("Invoicing"), values={"entity": DunningStep.__tablename__}))
     return entries
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, Integer, column, insert, select, table
 from sqlalchemy.orm import Session
 
-from trato import fields, migration
+from trato import fields, migration, roles
 
 from .models import DunningStep
 from .terms import SHIPPED
@@ -27,7 +27,9 @@ def _stamp() -> dict[str, Any]:
 
 
 def install(session: Session) -> None:
-    """The shipped terms and dunning steps, each only if there are none of its kind yet."""
+    """The shipped terms and dunning steps, each only if there are none of its kind yet; every role reads the
+    dunning schedule, administrators change it."""
+    roles.grant(session, DunningStep.__tablename__, ("view",), "all")
     spanish = fields.install_language() == "es"
     if session.scalar(select(_terms.c.id).limit(1)) is None:
         session.execute(insert(_terms), [{"name": es if spanish else en, "instalments": instalments,

@@ -85,7 +85,8 @@ def tax_books() -> str:
     year, quarter = _period()
     invoices = books.issued_invoices(_user(), books.period_of(year, quarter))
     return render_template("invoicing/billing/books.html", year=year, quarter=quarter,
-                           columns=books.REGISTER_COLUMNS, rows=list(books.register_rows(invoices)),
+                           columns=list(zip(books.REGISTER_COLUMNS, books.REGISTER_KINDS)),
+                           rows=list(books.register_rows(invoices)),
                            figures=books.modelo_303(invoices),
                            customers=books.modelo_347(books.issued_invoices(_user(), books.Period.year(year))))
 
