@@ -2,6 +2,7 @@
 (tab, page and API) and the home widgets, in English and Spanish, within each user's access."""
 from __future__ import annotations
 
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,6 +16,12 @@ from test_billing_support import customer, eur, issued, pay, standing
 invoicing_app = test_billing_support.invoicing_app  # the app in the euro, for the conftest's
 
 TODAY = date.today()
+
+
+def extracted_text(pdf: bytes) -> str:
+    """The PDF's text, as poppler's pdftotext reads it."""
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+                          ).stdout.decode()
 ES = {"Accept-Language": "es"}
 
 
@@ -62,6 +69,21 @@ def test_the_statement_runs_the_balance_over_invoices_and_payments(ctx, admin, a
     refused = api.get(f"invoicing/statement/{account.id}?from=yesterday")
     assert refused.status_code == 422 and "from" in refused.get_data(as_text=True)
     assert api.get("invoicing/statement/999999").status_code == 404
+
+
+def test_the_statement_page_and_its_pdf(invoicing_app, admin, client_as):
+    with invoicing_app.app_context():
+        account = customer()
+        invoice = issued(admin, ("100.00", "IVA21"), account=account, on=TODAY - timedelta(days=3))
+    client = client_as(admin)
+    page = client.get(f"/invoicing/billing/statement/{account.id}", headers=ES)
+    assert page.status_code == 200 and invoice["number"] in page.text and "Saldo pendiente" in page.text
+    refused = client.get(f"/invoicing/billing/statement/{account.id}?from=2026-13-01")
+    assert refused.status_code == 422 and 'id="statement-from-error"' in refused.text
+    pdf = client.get(f"/invoicing/billing/statement/{account.id}?format=pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    text = extracted_text(pdf.data)
+    assert "Statement: Nortech Software" in text and invoice["number"] in text and "121.00" in text
 
 
 def test_the_account_tab_and_the_home_widgets(invoicing_app, admin, client_as):

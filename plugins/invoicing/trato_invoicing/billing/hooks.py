@@ -16,7 +16,8 @@ from .views import bp
 
 __all__ = ["billing_entities", "billing_before_save", "billing_after_save", "billing_after_delete",
            "billing_invoice_issued", "billing_register_tasks", "billing_plugin_enabled", "billing_blueprints",
-           "billing_navigation", "billing_page_slot", "billing_api_endpoints", "billing_dashboard_widgets"]
+           "billing_navigation", "billing_page_slot", "billing_api_endpoints", "billing_dashboard_widgets",
+           "billing_document_context"]
 
 
 @hookimpl(specname="entities")
@@ -111,3 +112,8 @@ def billing_api_endpoints() -> list[ApiEndpoint]:
 @hookimpl(specname="dashboard_widgets")
 def billing_dashboard_widgets(user: Any) -> list[Fragment]:
     return widgets.dashboard(user)
+
+
+@hookimpl(specname="document_context")
+def billing_document_context(entity: str, record: RecordData | None, context: dict[str, Any]) -> None:
+    statement.document_context(entity, record, context)

@@ -7,13 +7,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import g, has_app_context
+from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
 
-from trato import RecordData, ValidationFailed, records
+from trato import RecordData, ValidationFailed, documents, records
 
 from .models import Payment
 
 ZERO = Decimal("0.00")
+PDF_TEMPLATE = "billing/statement.html"  # templates/invoicing/documents/billing/statement.html
 
 
 @dataclass
@@ -106,3 +109,45 @@ def _pages(query: records.RecordQuery) -> Any:
         cursor = page.next_cursor
         if cursor is None:
             return
+
+
+def pdf(found: Statement, user: Any) -> bytes:
+    """The statement as a PDF under the company's letterhead: the account's document rendered with the
+    statement template, the statement handed to `document_context` for this render only."""
+    g.invoicing_statement = found
+    try:
+        return documents.render_pdf("contacts_account", found.account.id, user=user, template=PDF_TEMPLATE)
+    finally:
+        g.pop("invoicing_statement", None)
+
+
+def document_context(entity: str, record: RecordData | None, context: dict[str, Any]) -> None:
+    """The `statement` merge field, formatted in the document's language: the one being printed, or a sample
+    for the template editor's check."""
+    if entity != "contacts_account":
+        return
+    found = g.get("invoicing_statement") if has_app_context() else None
+    if record is None:
+        found = Statement(RecordData("contacts_account", {}), date.today(), date.today(), [Ledger("EUR", ZERO, [
+            Entry(date.today(), "invoice", "F2026-00001", 0, Decimal("121.00"), ZERO, Decimal("121.00"))])])
+    elif found is None or found.account.id != record.id:
+        return
+    context["statement"] = _printed(found)
+
+
+def _printed(found: Statement) -> dict[str, Any]:
+    def money(amount: Decimal, currency: str) -> str:
+        return format_currency(amount, currency)
+
+    return {"start": format_date(found.start), "end": format_date(found.end),
+            "period": _("Statement from %(start)s to %(end)s", start=format_date(found.start),
+                        end=format_date(found.end)),
+            "ledgers": [{"currency": ledger.currency, "opening": money(ledger.opening, ledger.currency),
+                         "closing": money(ledger.closing, ledger.currency),
+                         "entries": [{"date": format_date(e.on),
+                                      "text": _("Invoice %(number)s", number=e.reference) if e.kind == "invoice"
+                                      else _("Payment of %(number)s", number=e.reference),
+                                      "charge": money(e.charge, ledger.currency) if e.charge else "",
+                                      "credit": money(e.credit, ledger.currency) if e.credit else "",
+                                      "balance": money(e.balance, ledger.currency)} for e in ledger.entries]}
+                        for ledger in found.ledgers]}

@@ -106,7 +106,8 @@ def register_download(kind: str) -> Response:
 @bp.get("/statement/<int:account_id>")
 @login_required
 def account_statement(account_id: int) -> Any:
-    """The account's statement over a period (the last twelve months by default)."""
+    """The account's statement over a period (the last twelve months by default), as a page or (`format=pdf`)
+    a PDF."""
     try:
         found = statement.for_account(account_id, request.args.get("from"), request.args.get("to"), user=_user())
     except RecordNotFound:
@@ -114,5 +115,9 @@ def account_statement(account_id: int) -> Any:
     except ValidationFailed as refused:
         return render_template("invoicing/billing/statement_page.html", statement=None,
                                errors=_messages(refused.errors), account_id=account_id), 422
+    if request.args.get("format") == "pdf":
+        name = f"statement-{account_id}-{found.start.isoformat()}-{found.end.isoformat()}.pdf"
+        return Response(statement.pdf(found, _user()), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
     return render_template("invoicing/billing/statement_page.html", statement=found, errors={},
                            account_id=account_id)
