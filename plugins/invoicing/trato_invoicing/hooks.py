@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from trato import NavItem, RecordData, access, hookimpl
 
-from . import issuing, numbers, pending, setup
+from . import conversion, issuing, numbers, pending, setup
 from .models import ENTITIES
 
 # Menu entries: (entity, label, icon, priority).
@@ -56,6 +56,13 @@ def after_save(entity: str, record: RecordData, previous: RecordData | None, use
         lines = issuing.invoice_lines(record.id)
         issuing.check_draft(record, lines)
         issuing.write_tax_rows(record, lines)
+
+
+@hookimpl
+def after_delete(entity: str, record: RecordData, user: Any) -> None:
+    """A draft invoice of an order binned: what it invoiced is open again on the order."""
+    if entity == issuing.INVOICE and record["order_id"] is not None:
+        conversion.refresh_order(record["order_id"])
 
 
 @hookimpl
