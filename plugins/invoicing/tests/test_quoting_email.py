@@ -51,7 +51,8 @@ def test_a_quote_sent_by_email_arrives_with_its_pdf_and_becomes_sent(mail_app, c
     assert sent.status_code == 302
     [message] = inbox.messages
     assert message["Subject"] == "Your quote" and "jefe@uriarte.example" in message["Cc"]
-    text = next(part for part in message.walk() if part.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    plain = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    text = plain.get_payload(decode=True).decode()
     link = re.search(r"Read the quote and accept or reject it online: https?://[^/\s]+(/\S+)", text)
     assert text.startswith("Hello,") and link, text
     public = app.test_client().get(link.group(1))

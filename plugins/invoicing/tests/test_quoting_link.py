@@ -132,3 +132,30 @@ def test_an_older_revision_can_no_longer_be_accepted(invoicing_app, client_as, m
         revisions.new_revision(quote_id, user=owner)
     superseded = invoicing_app.test_client().get(url)
     assert superseded.status_code == 410 and "newer version" in superseded.text
+
+
+def test_only_who_may_change_the_quote_shares_or_withdraws_its_link(invoicing_app, client_as, make_user):
+    owner = make_user(admin=True)
+    with invoicing_app.app_context():
+        quote_id = make_quote(owner)
+    reader = client_as("read_only")
+    assert reader.post(f"/invoicing/quotes/{quote_id}/share").status_code in (403, 404)
+    assert reader.post(f"/invoicing/quotes/{quote_id}/revoke").status_code in (403, 404)
+    with invoicing_app.app_context():
+        assert session().scalars(select(links.QuoteLink)).all() == []
+        assert records.get(QUOTE, quote_id, user=None)["status"] == "draft"
+
+
+def test_the_answer_form_works_with_csrf_protection_on_and_no_session(make_app, make_user):
+    from conftest import PLUGINS
+
+    app = make_app(plugins=list(PLUGINS), extra_plugins=PLUGINS, csrf=True)
+    with app.test_request_context():
+        quote_id = make_quote(make_user(admin=True))
+        token = links.share(quote_id, user=None)
+    customer = app.test_client()
+    url = f"/invoicing/public/quote/{token}"
+    form = form_of(customer.get(url))
+    assert customer.post(url, data={**form, "name": "Nerea", "decision": "reject"}).status_code == 200
+    with app.app_context():
+        assert records.get(QUOTE, quote_id, user=None)["status"] == "rejected"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from trato import Money, RecordLink, records, session
+from trato import Money, records, session
 from trato.testing import migration_drift
 
 from trato_invoicing.recurring import billing
@@ -115,3 +115,30 @@ def test_a_plan_raised_mid_period_bills_the_difference_for_the_days_left(ctx):
     second = invoices_of(subscription_id)[-1]
     assert second["net_amount"] == Money(Decimal("600.00") + expected, "EUR")
     assert session().scalars(select(Adjustment)).one().invoice_id == second.id
+
+
+def test_a_plan_lowered_mid_period_is_credited_on_the_next_invoice(ctx):
+    today = date.today()
+    start = today - timedelta(days=3)
+    subscription_id = make_subscription(start=start, price="90.00")
+    billing.bill_due(today)
+    period = period_containing(start, today, 1)
+    sub = records.get(SUB, subscription_id, user=None)
+    line = records.lines(SUB, subscription_id, user=None)["invoicing_subscription_line"][0]
+    records.update(SUB, subscription_id, {"lines": [{"id": line.id, "quantity": "0.5"}]}, user=None,
+                   version=sub.version)
+    left = (period.end - today).days + 1
+    credit = session().scalars(select(Adjustment)).one()
+    assert credit.amount == -(Decimal(45) * left / period.days).quantize(Decimal("0.01"))
+    sub = records.get(SUB, subscription_id, user=None)
+    records.update(SUB, subscription_id, {"name": "Hosting (renamed)"}, user=None, version=sub.version)
+    assert len(session().scalars(select(Adjustment)).all()) == 1  # a change that leaves the lines adds nothing
+
+
+def test_the_subscription_pages_in_spanish(invoicing_app, client_as):
+    client = client_as("admin")
+    spanish = {"Accept-Language": "es"}
+    listing = client.get("/r/invoicing_subscription/", headers=spanish)
+    assert listing.status_code == 200 and "Suscripciones" in listing.text
+    form = client.get("/r/invoicing_subscription/new", headers=spanish)
+    assert form.status_code == 200 and "Periodicidad" in form.text and "Fecha de la próxima factura" in form.text

@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from trato import RecordData, documents, records, session
+from trato import RecordData, access, documents, records, session
 
 from .models import QuoteLink, QuoteResponse
 
@@ -65,6 +65,8 @@ def share(quote_id: int, *, user: Any) -> str:
     token for the URL."""
     with records.atomic():
         quote = records.get(QUOTE, quote_id, user=user)
+        if user is not None:
+            access.check(user, QUOTE, "edit", quote)  # offering the quote for an answer changes it
         if quote.get("status") not in OPEN:
             raise LinkRefused("answered", quote)
         if quote.get("status") == "draft":
@@ -80,7 +82,9 @@ def share(quote_id: int, *, user: Any) -> str:
 def revoke(quote_id: int, *, user: Any) -> int:
     """Revoke every live link of the quote; how many were."""
     with records.atomic():
-        records.get(QUOTE, quote_id, user=user)
+        quote = records.get(QUOTE, quote_id, user=user)
+        if user is not None:
+            access.check(user, QUOTE, "edit", quote)
         done = session().execute(update(QuoteLink).where(QuoteLink.quote_id == quote_id,
                                                          QuoteLink.revoked_at.is_(None))
                                  .values(revoked_at=_now()))

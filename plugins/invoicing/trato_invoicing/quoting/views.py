@@ -94,7 +94,9 @@ def share(quote_id: int) -> Any:
     except LinkRefused:
         flash(_("An answered quote cannot be shared again."), "error")
         return redirect(records_url(QUOTE, quote_id))
-    except (PermissionRefused, StaleRecord, SaveRefused) as exc:
+    except PermissionRefused:
+        abort(403)
+    except (StaleRecord, SaveRefused) as exc:
         flash(str(exc), "error")
         return redirect(records_url(QUOTE, quote_id))
     return render_template("invoicing/quoting/shared.html", quote=records.get(QUOTE, quote_id, user=current_user),
@@ -105,9 +107,10 @@ def share(quote_id: int) -> Any:
 @login_required
 def revoke(quote_id: int) -> Any:
     _record_or_404(QUOTE, quote_id)
-    if not access.allowed(current_user, QUOTE, "edit"):
+    try:
+        count = links.revoke(quote_id, user=current_user)
+    except PermissionRefused:
         abort(403)
-    count = links.revoke(quote_id, user=current_user)
     flash(_("Links withdrawn: %(count)d.", count=count), "success")
     return redirect(records_url(QUOTE, quote_id))
 
