@@ -84,6 +84,18 @@ def test_the_nightly_task_marks_invoices_that_fell_due(ctx, admin):
     assert balances.outstanding_due(date.today()) == []
 
 
+def test_a_payment_restored_from_the_bin_counts_again_by_the_next_night(ctx, admin):
+    invoice = issued(admin, ("100.00", "IVA21"))
+    payment = pay(admin, invoice, "21.00")
+    records.delete("invoicing_payment", payment.id, user=admin)
+    assert standing(invoice.id)[0] == eur("0.00") and balances.out_of_step() == []
+    records.restore("invoicing_payment", payment.id, user=admin)  # the core calls no hook on a restore
+    assert balances.out_of_step() == [invoice.id]
+    ctx.extensions["trato"].tasks["invoicing.mark_overdue"]()
+    assert standing(invoice.id) == (eur("21.00"), eur("100.00"), "partly_paid")
+    assert balances.out_of_step() == []
+
+
 def test_a_refund_is_a_negative_payment_on_a_rectifying_invoice(ctx, admin):
     invoice = issued(admin, ("100.00", "IVA21"))
     pay(admin, invoice, "121.00")

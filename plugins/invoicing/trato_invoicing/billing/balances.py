@@ -125,3 +125,16 @@ def outstanding_due(on: date) -> list[int]:
                     invoices.c.id.in_(fallen_due) | (invoices.c.due_date < on))
              .order_by(invoices.c.id))
     return list(session().scalars(query))
+
+
+def out_of_step() -> list[int]:
+    """Issued invoices whose `paid` is not the sum of their live payments: a payment restored from the recycle
+    bin (a restore calls no hook), which the nightly task then counts."""
+    invoices = table(INVOICE, column("id"), column("status"), column("paid"), column("deleted_at"))
+    payments = (select(func.coalesce(func.sum(Payment.amount), 0))
+                .where(Payment.invoice_id == invoices.c.id, Payment.deleted_at.is_(None)).scalar_subquery())
+    query = (select(invoices.c.id)
+             .where(invoices.c.status == "issued", invoices.c.deleted_at.is_(None),
+                    func.coalesce(invoices.c.paid, 0) != payments)
+             .order_by(invoices.c.id))
+    return list(session().scalars(query))

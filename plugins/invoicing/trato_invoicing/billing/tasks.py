@@ -10,8 +10,9 @@ from . import balances, dunning
 
 
 def mark_overdue(ctx: JobContext) -> None:
-    """Every issued invoice with an instalment fallen due and unpaid becomes overdue; one transaction each."""
-    due = balances.outstanding_due(date.today())
+    """Every issued invoice with an instalment fallen due and unpaid becomes overdue, and one whose payments
+    changed behind the hooks' back (a restore) is counted again; one transaction each."""
+    due = sorted(set(balances.outstanding_due(date.today())) | set(balances.out_of_step()))
     for done, invoice_id in enumerate(due, 1):
         with records.atomic():
             balances.refresh(invoice_id)
