@@ -150,3 +150,5 @@ from .calendars import models as _calendars  # noqa: E402,F401
 from .documents import models as _documents  # noqa: E402,F401
 # The mail outbox, mail templates and senders' profiles (trato.mail).
 from .mail import models as _mail  # noqa: E402,F401
+# The filters that ran slow and the indexes made for them (trato.filter_indexes).
+from .filter_indexes import models as _filter_indexes  # noqa: E402,F401

@@ -45,6 +45,8 @@ class Settings:
     jobs_immediate: bool = False
     run_worker: bool = True  # `trato run` starts a job worker with the server (cli/run.py)
     job_stale_seconds: int = 60  # a running job silent this long died with its worker (jobs.py)
+    slow_filter_ms: int = 300  # a list page or count this slow notes the fields it filtered on (filter_indexes)
+    filter_index_after: int = 3  # slow runs of a field's filter before its index is made (filter_indexes)
     metrics_token: str = ""  # empty: /metrics for loopback only (metrics.py)
     log_format: str = "text"  # or "json" (logs.py)
     session_idle_minutes: int = 480

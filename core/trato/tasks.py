@@ -7,6 +7,7 @@ from sqlalchemy import delete
 
 from . import currencies, jobs, planner_stats, scheduled_backups, sessions
 from .activity import reminders
+from .filter_indexes.build import build as build_filter_index
 from .mail import tasks as mail_tasks
 from .jobs import JobContext, TaskRegistry, crontab
 from .mailin import tasks as mailin_tasks
@@ -64,6 +65,7 @@ def register_core_tasks(tasks: TaskRegistry) -> None:
     tasks.periodic("refresh_planner_stats", refresh_planner_stats, crontab(minute="57", hour="3"))
     tasks.periodic("purge_sessions", purge_sessions, crontab(minute="7", hour="4"))
     tasks.periodic("take_scheduled_backup", take_scheduled_backup, crontab(minute="47", hour="2"))
+    tasks.task("build_filter_index", build_filter_index)
     transfer_tasks.register(tasks)
     reminders.register(tasks)
     currencies.register(tasks)

@@ -70,7 +70,30 @@ def starts_with(expr: ColumnElement[Any], value: str) -> ColumnElement[bool]:
     spelling ("MOR"), which still skips every earlier letter (0.2 s).
     """
     return and_(expr.istartswith(value, autoescape=True),
-                expr >= least_of(func.lower(literal(value, String())), func.upper(literal(value, String()))))
+                expr >= least_of(func.lower(literal(value, String())), func.upper(literal(value, String()))),
+                lower_prefix(expr, literal(value, String())))
+
+
+class lower_prefix(FunctionElement[bool]):
+    """On SQLite, `lower(expr)` in the range of strings starting with `lower(value)`: what an index on
+    `lower(column)` (filter_indexes, made when such filters run slow) reads, where `LIKE` reads none.
+    True elsewhere (PostgreSQL's trigram index serves the `ILIKE` itself). Untyped, so that SQLite does not
+    compare it with 1 as it does a boolean function, which would hide the range from its planner."""
+
+    inherit_cache = True
+    name = "lower_prefix"
+
+
+@compiles(lower_prefix, "sqlite")
+def _lower_prefix_sqlite(element: lower_prefix, compiler: SQLCompiler, **kw: Any) -> str:
+    column, value = (compiler.process(c, **kw) for c in element.clauses)
+    # SQLite's lower() folds ASCII only, as its LIKE does; char(1114111) sorts after every character.
+    return f"(lower({column}) >= lower({value}) AND lower({column}) < lower({value}) || char(1114111))"
+
+
+@compiles(lower_prefix)
+def _lower_prefix_other(element: lower_prefix, compiler: SQLCompiler, **kw: Any) -> str:
+    return "1 = 1"
 
 
 def compare(op: str, expr: ColumnElement[Any], value: Any) -> ColumnElement[bool]:

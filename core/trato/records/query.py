@@ -5,14 +5,17 @@
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from time import perf_counter
 from typing import Any
 
 from flask import current_app, has_request_context
 from sqlalchemy import ColumnElement, Select, select
 
 from .. import access, collation, db, search
+from ..filter_indexes.watch import observe as observe_filters
 from ..entities import Entity, UnknownField
 from ..i18n import _, select_locale
 from . import cursor as keyset
@@ -21,7 +24,7 @@ from .count import Count, count
 from .data import RecordData
 from .errors import QueryError
 from .titles import note as note_titles
-from .filters import Condition, FilterCompiler, Group, Node, from_params
+from .filters import Condition, FilterCompiler, Group, Node, field_name, from_params
 
 MAX_LIMIT = 500
 COUNT_THRESHOLD = 10_000
@@ -45,13 +48,16 @@ class RecordQuery:
     conditions: tuple[ColumnElement[bool], ...] = ()
     sort: str = DEFAULT_SORT
     deleted: bool = False
+    # The (field, operator) pairs filtered on, watched for slow runs (filter_indexes).
+    filtered: tuple[tuple[str, str], ...] = ()
 
     def where(self, node: Node | Mapping[str, Any] | Iterable[tuple[str, Any]]) -> RecordQuery:
         """Keep records matching a filter tree, or `field[__op]=value` pairs (all must hold)."""
         if not isinstance(node, (Condition, Group)):
             node = from_params(node)
         compiler = FilterCompiler(self.entity, self.user, current_app.extensions["trato"].entities)
-        return replace(self, conditions=(*self.conditions, compiler.compile(node)))
+        return replace(self, conditions=(*self.conditions, compiler.compile(node)),
+                       filtered=(*self.filtered, *_pairs(self.entity, node)))
 
     def search(self, text: str) -> RecordQuery:
         """Keep records where every word of `text` appears in one of the search fields."""
@@ -104,6 +110,10 @@ class RecordQuery:
         """Up to `limit` records after `cursor` (from the previous page), and the next page's cursor."""
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(_("The limit must be between 1 and %(max)s.", max=MAX_LIMIT), "limit")
+        with self._watched():
+            return self._page(limit, cursor)
+
+    def _page(self, limit: int, cursor: str | None) -> Page:
         keys = self.keys()
         # A cursor holds the order it was made in: text sorted in another language is another order.
         order = f"{self.sort}@{sort_language(self.user)}"
@@ -148,6 +158,24 @@ class RecordQuery:
         ids = self.entity.table.c.id
         filters = select(ids).where(*self.conditions) if self.conditions else None
         return count(db.session(), self.statement(), ids, threshold, filters=filters, seen=seen)
+
+    @contextmanager
+    def _watched(self) -> Iterator[None]:
+        """Time a page; a slow one notes the fields it filtered on, which may earn them an index (its count is
+        bounded, records/count.py, so the page is what an index speeds up)."""
+        started = perf_counter()
+        yield
+        if self.filtered:
+            observe_filters(self.entity, self.filtered, (perf_counter() - started) * 1000)
+
+
+def _pairs(entity: Entity, node: Node) -> Iterator[tuple[str, str]]:
+    """The (field, operator) of each condition in `node` on `entity` itself (not one relation away)."""
+    if isinstance(node, Group):
+        for item in node.items:
+            yield from _pairs(entity, item)
+    elif "." not in node.field:
+        yield field_name(entity, node.field), node.op
 
 
 def sort_language(user: Any) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..fields import Field, TagsType
+from ..filter_indexes.keep import drop_for_columns as drop_filter_indexes
 from ..fields.money import PRECISION
 from ..search import drop_fts
 from .names import index_name
@@ -49,6 +50,7 @@ class Ddl:
             self.ops.create_index(index_name(table_name, first), table_name, [first])
 
     def drop_indexes(self, table_name: str, columns: tuple[str, ...]) -> None:
+        drop_filter_indexes(self.conn, table_name, columns)  # expression indexes name no column
         for ix in inspect(self.conn).get_indexes(table_name):
             if set(ix["column_names"]) & set(columns):
                 self.ops.drop_index(str(ix["name"]), table_name=table_name)

@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from .. import counters, planner_stats
+from ..filter_indexes import keep as filter_indexes
 from ..records import sort_indexes
 from .indexes import drop_fts, sync
 from .match import condition
@@ -30,6 +31,9 @@ def sync_all(state: Any) -> list[str]:
         sorted_anew = sort_indexes.sync(session.connection(), entities)
         if sorted_anew:
             log.info("sort indexes made: %s", ", ".join(sorted_anew))
+        filtered_anew = filter_indexes.sync(session.connection(), entities)
+        if filtered_anew:
+            log.info("filter indexes kept in line: %s", ", ".join(filtered_anew))
         planner_stats.ensure(session.connection())
         if changed:
             counters.bump(session, counters.SCHEMA)
