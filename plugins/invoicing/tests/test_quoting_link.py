@@ -70,6 +70,8 @@ def test_accepted_through_the_link_once_then_the_same_link_is_refused(invoicing_
         assert (answer.decision, answer.name, answer.comment, answer.ip_address) == \
             ("accepted", "Nerea Uriarte", "Adelante", "203.0.113.9")
         assert answer.document_sha256 == form["shown"]
+    alert = staff.get(f"/r/{QUOTE}/{quote_id}").text
+    assert "Accepted online by Nerea Uriarte" in alert and "203.0.113.9" in alert and form["shown"] in alert
     again = customer.post(url, data={**form, "name": "Someone else", "decision": "reject"})
     assert again.status_code == 410 and "already answered" in again.text
     assert customer.get(url).status_code == 410

@@ -36,6 +36,10 @@ def quoting_page_slot(slot: str, entity: str | None, record: Any, user: Any) -> 
         return []
     if entity == DEAL:
         return deals.deal_slot(slot, record, user)
+    if slot == "record_alerts" and entity == QUOTE:
+        response = links.response_of(record.id)
+        return [Fragment(_l("Answer"), "invoicing/quoting/answer_alert.html", {"response": response})] \
+            if response is not None else []
     if slot != "record_header":
         return []
     shown = [_link_button(_l("Send by email"), url_for("invoicing_quoting.send", entity=entity, record_id=record.id),
