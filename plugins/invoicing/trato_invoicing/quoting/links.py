@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from trato import RecordData, access, documents, records, session
+from trato import RecordData, access, companies, documents, records, session
 
 from .models import QuoteLink, QuoteResponse
 
@@ -124,8 +124,8 @@ def open_link(token: str) -> Opened:
 
 
 def document_html(quote: RecordData) -> str:
-    """The quote as the customer reads it, in its company's language."""
-    return documents.render_html(QUOTE, quote.id, user=None)
+    """The quote as the customer reads it, in its company's language (the hash is of this text)."""
+    return documents.render_html(QUOTE, quote.id, user=None, language=companies.company_for(QUOTE, quote).locale[:2])
 
 
 def fingerprint(html: str) -> str:

@@ -34,18 +34,23 @@ def language_of(entity: str, record: RecordData) -> str:
     return companies.company_for(entity, record).locale[:2]
 
 
-def recipient(record: RecordData) -> str | None:
-    """The customer's address: the document's contact's, else its account's."""
+def recipient(record: RecordData, user: Any = None) -> str | None:
+    """The customer's address as `user` may see it: the document's contact's, else its account's."""
     for entity, key in (("contacts_contact", "contact_id"), ("contacts_account", "account_id")):
-        if record.get(key):
-            found = records.get(entity, record[key], user=None).get("email")
-            if found:
-                return str(found)
+        if not record.get(key):
+            continue
+        try:
+            found = records.get(entity, record[key], user=user).get("email")
+        except records.RecordNotFound:
+            continue
+        if found:
+            return str(found)
     return None
 
 
-def draft(entity: str, record: RecordData, language: str | None = None) -> Message:
-    """The message the send form starts from, in `language` (the company's by default)."""
+def draft(entity: str, record: RecordData, language: str | None = None, *, user: Any = None) -> Message:
+    """The message the send form starts from, in `language` (the company's by default), to the customer's
+    address as `user` may see it (None: the system, for the billing run)."""
     language = language or language_of(entity, record)
     company = companies.company_for(entity, record)
     total = record.get("total")
@@ -60,7 +65,7 @@ def draft(entity: str, record: RecordData, language: str | None = None) -> Messa
             subject = _("Invoice %(number)s from %(company)s", **values)
             body = _("Hello,\n\nPlease find attached invoice %(number)s for %(total)s.\n\n"
                      "Kind regards,\n%(company)s", **values)
-    found = recipient(record)
+    found = recipient(record, user)
     return Message(to=[found] if found else [], subject=subject, body=body)
 
 

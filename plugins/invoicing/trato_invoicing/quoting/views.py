@@ -46,8 +46,6 @@ def send(entity: str, record_id: int) -> Any:
     if entity not in sending.SENDABLE:
         abort(404)
     record = _record_or_404(entity, record_id)
-    if not access.allowed(current_user, entity, "view"):
-        abort(403)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         message = sending.Message(to=sending.addresses(request.form.get("to", "")),
@@ -69,7 +67,7 @@ def send(entity: str, record_id: int) -> Any:
                 "subject": message.subject, "body": message.body,
                 "answer_link": bool(request.form.get("answer_link"))}
     else:
-        drafted = sending.draft(entity, record)
+        drafted = sending.draft(entity, record, user=current_user)
         form = {"to": ", ".join(drafted.to), "cc": "", "subject": drafted.subject, "body": drafted.body,
                 "answer_link": entity == QUOTE and record.get("status") in links.OPEN}
     title = records.entity(entity).title_of(record)
