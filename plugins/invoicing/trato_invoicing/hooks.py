@@ -11,10 +11,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import NavItem, RecordData, access, hookimpl
+from flask import Blueprint
 
-from . import conversion, issuing, numbers, pending, setup
+from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
+
+from . import api, conversion, issuing, numbers, pending, setup, slots
 from .models import ENTITIES
+from .views import bp
 
 # Menu entries: (entity, label, icon, priority).
 MENU = [("invoicing_quote", _l("Quotes"), "file-description", 50),
@@ -29,6 +32,21 @@ DOCUMENTS = ("invoicing_quote", "invoicing_order", "invoicing_invoice")
 @hookimpl
 def entities() -> list[type]:
     return list(ENTITIES)
+
+
+@hookimpl
+def blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@hookimpl
+def api_actions() -> list[ApiAction]:
+    return api.endpoints()
+
+
+@hookimpl
+def page_slot(slot: str, entity: str | None, record: Any, user: Any) -> list[Fragment]:
+    return slots.page_slot(slot, entity, record, user)
 
 
 @hookimpl
