@@ -1,4 +1,5 @@
-"""Offer invoicing and the plugins it needs to the testing kit whether or not they are pip-installed."""
+"""Offer invoicing and the plugins it needs to the testing kit whether or not they are pip-installed, and the
+tests' shared helpers (tests/test_*_support.py) to the test modules under any import mode."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, ROOT.parent / "contacts", ROOT.parent / "catalog", ROOT.parent / "sales"):
+for path in (ROOT, ROOT / "tests", ROOT.parent / "contacts", ROOT.parent / "catalog", ROOT.parent / "sales"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
