@@ -122,3 +122,23 @@ def test_a_removed_field_takes_its_filter_index_and_row_along(app, client_as, ma
         db.session().rollback()
         assert rows[0].name not in _indexes()
         assert db.session().scalars(select(FilterIndex)).all() == []
+
+
+def test_the_admin_page_says_what_was_indexed_and_why_and_its_switch_drops_it(app, accounts, client_as):
+    client = client_as("admin")
+    for _ in range(2):
+        client.get("/r/trade_account/?employees__gte=20")
+    english = client.get("/admin/filter-indexes").get_data(as_text=True)
+    assert 'data-index="ix_trade_account_employees_btree_filter" data-state="built"' in english
+    assert "Employees" in english and "equal, range and sort" in english and "in use" in english
+    assert "“is at least”: 2 slow lists" in english
+    spanish = client.get("/admin/filter-indexes", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Índices de filtros" in spanish and "en uso" in spanish and "«es como mínimo»: 2 listas lentas" in spanish
+    answer = client.post("/admin/filter-indexes/trade_account/employees/btree", data={"keep": "0"})
+    assert answer.status_code == 302
+    after = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert 'data-state="dropped"' in after and "dropped and will not be made again" in after
+    with app.app_context():
+        assert "ix_trade_account_employees_btree_filter" not in _indexes()
+    assert client.post("/admin/filter-indexes/trade_account/nothing/btree", data={"keep": "1"}).status_code == 404
+    assert client_as("user").get("/admin/filter-indexes").status_code in (302, 403)

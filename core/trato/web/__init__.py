@@ -14,7 +14,7 @@ from ..faults import MAINTENANCE, classify
 from ..fields import localize
 from ..ui import flatten_sorted
 from ..views.nav import creatable, entity_navigation, grouped
-from ..views.present import record_url
+from ..presentation import record_url
 from . import faults
 
 log = logging.getLogger("trato.web")
@@ -105,7 +105,7 @@ def register_core_views(app: Flask) -> None:
     from ..api import docs as api_docs
     from ..mailin import views as _mail_in_views  # noqa: F401  (adds the mail-in pages to admin)
     from . import (  # noqa: F401  (admin_* add to admin)
-        account, admin, admin_audit, admin_calendars, admin_companies, admin_documents, admin_entities, admin_locks,
+        account, admin, admin_audit, admin_calendars, admin_companies, admin_documents, admin_entities, admin_filter_indexes, admin_locks,
         admin_mail, admin_mail_templates,
         admin_role_permissions, admin_roles,
         admin_series, admin_teams,
