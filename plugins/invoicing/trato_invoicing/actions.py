@@ -58,8 +58,8 @@ def money_of(value: Any, field: str) -> Money | None:
     try:
         return Money(Decimal(str(value["amount"])), str(value["currency"]).upper())
     except (KeyError, TypeError, InvalidOperation):
-        raise ValidationFailed({field: [_("Give an amount and its currency, such as {\"amount\": \"300.00\", "
-                                          "\"currency\": \"EUR\"}.")]}) from None
+        raise ValidationFailed({field: [_("Give an object with an amount and a currency, such as 300.00 and "
+                                          "EUR.")]}) from None
 
 
 def run(entity: str, name: str, record_id: int, body: Mapping[str, Any], user: Any) -> RecordData:

@@ -15,7 +15,7 @@ from flask import Blueprint
 
 from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
 
-from . import api, conversion, issuing, numbers, pending, setup, slots
+from . import api, conversion, issuing, numbers, pending, printing, setup, slots
 from .models import ENTITIES
 from .views import bp
 
@@ -81,6 +81,12 @@ def after_delete(entity: str, record: RecordData, user: Any) -> None:
     """A draft invoice of an order binned: what it invoiced is open again on the order."""
     if entity == issuing.INVOICE and record["order_id"] is not None:
         conversion.refresh_order(record["order_id"])
+
+
+@hookimpl
+def document_context(entity: str, record: RecordData | None, context: dict[str, Any], user: Any) -> None:
+    if entity in printing.DOCUMENTS:
+        context["invoicing"] = printing.context(entity, record)
 
 
 @hookimpl
