@@ -63,6 +63,21 @@ def test_what_does_not_fit_is_refused_at_its_field_and_nothing_is_written(ctx, a
     assert standing(invoice.id) == (eur("121.00"), eur("0.00"), "paid")
 
 
+def test_the_api_refuses_a_payment_beyond_the_balance_naming_the_field(invoicing_app, admin, api_client_as):
+    with invoicing_app.app_context():
+        invoice = issued(admin, ("100.00", "IVA21"))
+    api = api_client_as(admin)
+    body = {"invoice_id": invoice.id, "payment_date": date.today().isoformat(), "method": "transfer",
+            "amount": {"amount": "121.01", "currency": "EUR"}}
+    refused = api.post("invoicing_payment", json=body)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert "larger than the balance" in refused.get_data(as_text=True) and '"amount"' in refused.get_data(as_text=True)
+    taken = api.post("invoicing_payment", json={**body, "amount": {"amount": "121.00", "currency": "EUR"}})
+    assert taken.status_code == 201
+    with invoicing_app.app_context():
+        assert standing(invoice.id) == (eur("121.00"), eur("0.00"), "paid")
+
+
 def test_an_invoice_past_its_due_date_is_overdue_until_paid(ctx, admin):
     invoice = issued(admin, ("100.00", "IVA21"), on=date.today() - timedelta(days=45), payment_term="30/60 days")
     assert standing(invoice.id)[2] == "overdue"  # the first half fell due 15 days ago
