@@ -3,15 +3,17 @@ the entity registry). A deal's header gets "Create quote" and its page a Quotes 
 the net total of the quote of it that was accepted."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from trato import Fragment, RecordData, RecordLink, access, records
+from trato import Fragment, RecordData, RecordLink, SaveRefused, ValidationFailed, access, records
 
 from .tabs import documents_tab
 
+log = logging.getLogger(__name__)
 DEAL = "sales_deal"
 QUOTE = "invoicing_quote"
 
@@ -45,5 +47,9 @@ def follow_accepted_quote(quote: RecordData) -> None:
         deal = records.get(DEAL, link.id, user=None)
     except records.RecordNotFound:
         return  # the deal is in the recycle bin: nothing to follow
-    if deal.get("amount") != quote.get("net_amount"):
+    if deal.get("amount") == quote.get("net_amount"):
+        return
+    try:
         records.update(DEAL, deal.id, {"amount": quote.get("net_amount")}, user=None, version=deal.version)
+    except (SaveRefused, ValidationFailed) as exc:  # the sales plugin's rules win; the acceptance stands
+        log.warning("deal %s kept its amount after quote %s was accepted: %s", deal.id, quote.id, exc)

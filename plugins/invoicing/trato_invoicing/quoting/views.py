@@ -128,6 +128,13 @@ def revision(quote_id: int) -> Any:
 
 # ---- the customer's public page ---------------------------------------------------------------------------
 
+def _unavailable(exc: documents.DocumentError) -> tuple[str, int]:
+    """The quote's document cannot be made (a template an administrator broke, say): nothing to show or
+    answer."""
+    return render_template("invoicing/quoting/public_refused.html", title=_("The quote cannot be shown now"),
+                           text=str(exc)), 503
+
+
 def _refused(exc: LinkRefused) -> tuple[str, int]:
     title, text = _refusal_text(exc.reason)
     status = 404 if exc.reason == "invalid" else 409 if exc.reason == "changed" else 410
@@ -140,7 +147,10 @@ def public_quote(token: str) -> Any:
         opened = links.open_link(token)
     except LinkRefused as exc:
         return _refused(exc)
-    html = links.document_html(opened.quote)
+    try:
+        html = links.document_html(opened.quote)
+    except documents.DocumentError as exc:
+        return _unavailable(exc)
     lines = records.lines(QUOTE, opened.quote.id, user=None).get(revisions.LINE, [])
     return render_template("invoicing/quoting/public.html", quote=opened.quote, lines=lines, token=token,
                            shown=links.fingerprint(html), errors={}, form={})
@@ -152,7 +162,10 @@ def public_document(token: str) -> Any:
         opened = links.open_link(token)
     except LinkRefused as exc:
         return _refused(exc)
-    return Response(links.document_html(opened.quote), mimetype="text/html")
+    try:
+        return Response(links.document_html(opened.quote), mimetype="text/html")
+    except documents.DocumentError as exc:
+        return _unavailable(exc)
 
 
 @bp.get("/public/quote/<token>/pdf")
@@ -164,8 +177,7 @@ def public_pdf(token: str) -> Any:
     try:
         pdf = documents.render_pdf(QUOTE, opened.quote.id, user=None)
     except documents.DocumentError as exc:
-        return render_template("invoicing/quoting/public_refused.html", title=_("The PDF is not available"),
-                               text=str(exc)), 503
+        return _unavailable(exc)
     name = f"{opened.quote.get('number') or opened.quote.id}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
@@ -200,4 +212,6 @@ def public_answer(token: str) -> Any:
                                 ip_address=request.remote_addr)
     except LinkRefused as exc:
         return _refused(exc)
+    except documents.DocumentError as exc:
+        return _unavailable(exc)
     return render_template("invoicing/quoting/public_done.html", response=response)
