@@ -70,9 +70,8 @@ def test_the_package_fits_the_running_core(generated: Path):
     package = generated / "trato_stock"
     assert {p.relative_to(generated).as_posix() for p in generated.rglob("*") if p.is_file()} >= {
         "pyproject.toml", "README.md", "babel.cfg", ".gitignore", "tests/test_stock.py",
-        "trato_stock/__init__.py", "trato_stock/hooks.py", "trato_stock/models.py", "trato_stock/views.py",
-        "trato_stock/templates/stock/index.html", "trato_stock/templates/stock/widget.html",
-        "trato_stock/templates/stock/panel.html",
+        "trato_stock/__init__.py", "trato_stock/hooks.py", "trato_stock/models.py",
+        "trato_stock/templates/stock/widget.html", "trato_stock/templates/stock/panel.html",
         "trato_stock/translations/es/LC_MESSAGES/messages.po", "trato_stock/translations/es/LC_MESSAGES/messages.mo",
     }
     pyproject = (generated / "pyproject.toml").read_text()
@@ -83,10 +82,13 @@ def test_the_package_fits_the_running_core(generated: Path):
     source = migration.read_text()
     assert 'branch_labels = ("stock",)' in source
     assert f'depends_on = "{migrate.core_head()}"' in source
+    assert '"stock_item",\n        *migration.record_columns(),' in source
+    assert 'sa.Column("price_currency", sa.String(3), nullable=True),' in source
+    assert "class Item(Record, Base):" in (package / "models.py").read_text()
     with open(package / "translations/es/LC_MESSAGES/messages.mo", "rb") as mo:
         catalogue = read_mo(mo)
     assert catalogue.get("Stock").string == "Existencias"
-    assert catalogue.get("No items yet.").string == "Todavía no hay elementos."
+    assert catalogue.get("Items").string == "Elementos"
 
 
 def test_the_installed_plugin_passes_its_own_tests(generated: Path, site: Path):

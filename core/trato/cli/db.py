@@ -8,12 +8,14 @@ from typing import Any
 import click
 from alembic import command
 from alembic.script import Script
+from sqlalchemy.engine import Connection
 from flask.cli import with_appcontext
 
-from .. import migrate, search
+from .. import autogen, migrate, search
 from ..backup import backup_database
 from ..jobs import prepare_queue
 from ..errors import TratoError
+from ..hooks.discovery import PluginRecord
 from .common import refreshed_state, state
 
 
@@ -83,20 +85,24 @@ def pending() -> None:
         click.echo(f"{step.revision:<14} {step.branch:<12} {step.message}")
 
 
-@db_group.command("revision", help="Add an empty revision to a plugin's branch, for its author to fill in.")
+@db_group.command("revision", help="Add a revision to a plugin's branch: empty, or with --autogenerate what its "
+                                      "models changed.")
 @click.option("--plugin", "name", required=True, help="The plugin whose migrations/ gets the revision.")
 @click.option("-m", "--message", required=True, help="What the revision changes.")
 @click.option("--depends-on", multiple=True, metavar="REVISION",
               help="A revision of another branch this one needs, such as sales@head (repeatable).")
+@click.option("--autogenerate", is_flag=True,
+              help="Compare the plugin's models with the database (at every head) and write the operations.")
 @with_appcontext
-def revision(name: str, message: str, depends_on: tuple[str, ...]) -> None:
+def revision(name: str, message: str, depends_on: tuple[str, ...], autogenerate: bool) -> None:
     """Chain onto `NAME@head`, or start the branch when the plugin has none yet.
 
     A new branch is labelled with the plugin's name and depends on the core's
     newest revision, as `trato plugin new` does for the first migration.
     Alembic writes `--depends-on` targets such as `sales@head` as revision ids.
     """
-    records = state().plugins.records
+    st = state()
+    records = st.plugins.records
     record = records.get(name)
     if record is None or record.plugin is None or not record.ok:
         raise TratoError(f"no working plugin called {name!r} is installed; see `trato plugins list`")
@@ -108,11 +114,47 @@ def revision(name: str, message: str, depends_on: tuple[str, ...]) -> None:
         folder.mkdir(exist_ok=True)
         where = {"head": "base", "branch_label": name}
         needs.insert(0, migrate.core_head())
-    cfg = migrate.config_for(records)
-    cfg.cmd_opts = Namespace(quiet=True)  # the line below says where the file went
-    script = command.revision(cfg, message=message, version_path=str(folder), depends_on=needs or None, **where)
+    if not autogenerate:
+        cfg = migrate.config_for(records)
+        cfg.cmd_opts = Namespace(quiet=True)  # the line below says where the file went
+        script = command.revision(cfg, message=message, version_path=str(folder), depends_on=needs or None, **where)
+        assert isinstance(script, Script)
+        click.echo(f"Wrote {script.path}; fill in upgrade() and downgrade(), then run `trato db upgrade`.")
+        return
+    with st.engine.connect() as conn:
+        script = _autogenerate(conn, records, name, st.plugins.enabled_in_order(),
+                               message=message, version_path=str(folder), depends_on=needs or None, **where)
+    if script is None:
+        click.echo(f"Nothing to write: the tables of plugin {name} match its models.")
+        return
+    click.echo(f"Wrote {script.path}; review it (names, types, data to move), then run `trato db upgrade`.")
+
+
+def _autogenerate(conn: Connection, records: dict[str, PluginRecord], name: str, enabled: list[str],
+                  **revision: Any) -> Script | None:
+    """Write what plugin `name`'s models changed into a new revision, or None when nothing did.
+
+    Alembic compares only with a database at every head of the version path, so
+    the path holds the core, the enabled plugins and this one; the database must
+    be at all of their heads.
+    """
+    used = {n: r for n, r in records.items() if n in enabled or n == name}
+    targets = [*enabled, name] if name not in enabled and migrate.has_branch(records, name) else enabled
+    steps = migrate.pending(conn, used, targets)
+    if steps:
+        enable = "" if name in enabled else f"; enable the plugin first: `trato plugins enable {name}`"
+        raise TratoError(f"the database is not at every head ({len(steps)} revision(s) to run, the first "
+                         f"{steps[0].revision} of {steps[0].branch}): run `trato db upgrade`{enable}, then "
+                         "generate the revision again")
+    cfg = migrate.config_for(used, conn)
+    cfg.cmd_opts = Namespace(quiet=True)
+    cfg.attributes[autogen.PLUGIN] = name
+    cfg.attributes[autogen.OTHERS] = list(records)
+    script = command.revision(cfg, autogenerate=True, **revision)
+    if cfg.attributes.get(autogen.EMPTY):
+        return None
     assert isinstance(script, Script)
-    click.echo(f"Wrote {script.path}; fill in upgrade() and downgrade(), then run `trato db upgrade`.")
+    return script
 
 
 def register(cli: click.Group) -> None:
