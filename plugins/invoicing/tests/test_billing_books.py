@@ -11,7 +11,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from trato import records
+from sqlalchemy import select
+
+from trato import records, roles, session
 from trato_invoicing.billing import books
 
 import test_billing_support
@@ -125,3 +127,16 @@ def test_modelo_347_lists_customers_above_the_threshold_by_quarter(ctx, admin, q
     listed = books.modelo_347(books.issued_invoices(admin, books.Period.year(YEAR)))
     assert [(c["tax_id"], c["total"], c["quarters"]) for c in listed] == [
         ("B95472163", D("4838.79"), [D("0"), D("1210.00"), D("1208.79"), D("2420.00")])]
+
+
+def test_a_role_hiding_an_amount_gets_no_books(invoicing_app, make_user, client_as, api_client_as):
+    rep = make_user(app=invoicing_app)  # the default role, sales_rep
+    assert client_as(rep).get(f"/invoicing/billing/books?year={YEAR}").status_code == 200
+    with invoicing_app.app_context():
+        db = session()
+        role_id = db.scalar(select(roles.Role.id).where(roles.Role.name == "sales_rep"))
+        db.add(roles.RoleFieldRule(role_id=role_id, entity="invoicing_invoice", field="total", rule="hidden"))
+        db.commit()
+    assert client_as(rep).get(f"/invoicing/billing/books?year={YEAR}").status_code == 403
+    refused = api_client_as(rep).get(f"invoicing/books/303?year={YEAR}&quarter=2")
+    assert refused.status_code == 403 and "total" in refused.get_data(as_text=True)

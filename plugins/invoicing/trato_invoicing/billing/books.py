@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trato import Money, ValidationFailed, currencies, fields, records, session
+from trato import Money, PermissionRefused, ValidationFailed, access, currencies, fields, records, session
 
 from ..models import InvoiceTax
 
@@ -112,8 +112,24 @@ def _euros(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal:
     return currencies.at_rate(Money(amount, currency), rate, EURO).amount
 
 
+# The invoice fields the books print or add up: a role that hides one of them gets no books at all.
+READ_FIELDS = ("number", "kind", "issue_date", "operation_date", "customer_tax_id", "customer_name", "total",
+               "exchange_rate", "rectifies_id", "rectification_reason", "net_amount", "tax_amount")
+
+
+def allowed(user: Any) -> bool:
+    """Whether the user may read the books: see invoices, none of the fields the books need hidden."""
+    return access.allowed(user, "invoicing_invoice", "view") and not \
+        access.hidden_fields(user, "invoicing_invoice") & set(READ_FIELDS)
+
+
 def issued_invoices(user: Any, period: Period) -> list[IssuedInvoice]:
-    """The issued invoices of `period` the user may see, by issue date and number, with their tax rows."""
+    """The issued invoices of `period` the user may see, by issue date and number, with their tax rows;
+    PermissionRefused when the user's role hides a field the books need (they would give it away)."""
+    hidden = access.hidden_fields(user, "invoicing_invoice") & set(READ_FIELDS)
+    if hidden:
+        raise PermissionRefused(_("Your role hides fields of invoices that the tax books need: %(fields)s.",
+                                  fields=", ".join(sorted(hidden))), "view", "invoicing_invoice")
     query = records.query("invoicing_invoice", user=user).where(
         {"status": "issued", "issue_date__gte": period.start.isoformat(), "issue_date__lte": period.end.isoformat()})
     rows = session().execute(query.statement()).mappings().all()

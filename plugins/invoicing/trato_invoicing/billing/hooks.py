@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from trato import ApiEndpoint, Fragment, NavItem, RecordData, TaskRegistry, access, crontab, hookimpl
 
-from . import api, balances, issuing, payments_tab, setup, statement, terms, widgets
+from . import api, balances, books, issuing, payments_tab, setup, statement, terms, widgets
 from . import tasks as billing_tasks
 from .models import ENTITIES, DunningStep, Payment
 from .views import bp
@@ -79,7 +79,7 @@ def billing_blueprints() -> list[Blueprint]:
 @hookimpl(specname="navigation")
 def billing_navigation(user: Any) -> list[NavItem]:
     entries = []
-    if access.allowed(user, balances.INVOICE, "view"):
+    if books.allowed(user):
         entries.append(NavItem("invoicing_billing.tax_books", _l("Tax books"), priority=36, icon="report-money",
                                group=_l("Invoicing")))
     if access.allowed(user, Payment.__tablename__, "view"):

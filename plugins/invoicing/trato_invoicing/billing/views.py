@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from trato import PermissionRefused, RecordNotFound, SaveRefused, ValidationFailed, access, records
+from trato import PermissionRefused, RecordNotFound, SaveRefused, ValidationFailed, records
 
 from . import books, exports, payments_tab, statement
 from .payments_tab import PAYMENT
@@ -73,7 +73,7 @@ def _period() -> tuple[int, int | None]:
 
 
 def _allowed() -> None:
-    if not access.allowed(_user(), INVOICE, "view"):
+    if not books.allowed(_user()):
         abort(403)
 
 
