@@ -15,7 +15,7 @@ from flask import Blueprint
 
 from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
 
-from . import api, conversion, issuing, numbers, pending, printing, setup, slots
+from . import api, conversion, demo, issuing, numbers, pending, printing, setup, slots
 from .models import ENTITIES
 from .views import bp
 
@@ -87,6 +87,11 @@ def after_delete(entity: str, record: RecordData, user: Any) -> None:
 def document_context(entity: str, record: RecordData | None, context: dict[str, Any], user: Any) -> None:
     if entity in printing.DOCUMENTS:
         context["invoicing"] = printing.context(entity, record)
+
+
+@hookimpl
+def demo_data(session: Session, locale: str) -> None:
+    demo.load(session, locale)
 
 
 @hookimpl
