@@ -161,3 +161,30 @@ def test_the_answer_form_works_with_csrf_protection_on_and_no_session(make_app, 
     assert customer.post(url, data={**form, "name": "Nerea", "decision": "reject"}).status_code == 200
     with app.app_context():
         assert records.get(QUOTE, quote_id, user=None)["status"] == "rejected"
+
+
+def test_two_answers_at_once_record_one(invoicing_app, client_as, make_user):
+    """Two browsers post at the same moment (real threads): one answer is kept, the other is told so."""
+    import threading
+
+    owner = make_user(admin=True)
+    with invoicing_app.app_context():
+        quote_id = make_quote(owner)
+    url = share_url(client_as(owner), quote_id)
+    form = form_of(invoicing_app.test_client().get(url))
+    start, statuses = threading.Barrier(2), []
+
+    def answer(decision: str) -> None:
+        client = invoicing_app.test_client()
+        start.wait()
+        statuses.append(client.post(url, data={**form, "name": decision, "decision": decision}).status_code)
+
+    threads = [threading.Thread(target=answer, args=(d,)) for d in ("accept", "reject")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 410]
+    with invoicing_app.app_context():
+        [kept] = responses()
+        assert records.get(QUOTE, quote_id, user=None)["status"] == kept.decision
