@@ -48,6 +48,8 @@ INDUSTRIES = ["agriculture", "construction", "education", "energy", "finance", "
 JOB_TITLES = ["Director general", "Directora financiera", "Jefe de compras", "Responsable de IT", "Gerente",
               "CEO", "CFO", "Head of Procurement", "IT Manager", "Office Manager", "Sales Director"]
 SEGMENTS = ["smb", "mid", "enterprise", "public"]
+INTERESTS = ["software", "training", "consulting", "hardware", "support", "events"]
+INTEREST_WEIGHTS = [40, 25, 15, 12, 7.3, 0.7]  # a contact ticks 1.5 on average: "events" about 1 %
 LEAD_SOURCES = ["web_form", "import", "manual", "campaign"]
 LEAD_STATUSES = [("new", 40), ("contacted", 25), ("qualified", 15), ("unqualified", 12), ("converted", 8)]
 TODAY = date(2026, 11, 1)  # a fixed "today", so the data does not depend on when it is generated

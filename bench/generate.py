@@ -17,6 +17,8 @@ Prints rows/s per table and overall.
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +29,9 @@ from flask import Flask
 from sqlalchemy import func, insert, select, text
 
 from benchdb import ADMIN_EMAIL, REP_EMAIL, REPS, TEAMS, open_app, recreate
-from fake import INDUSTRIES, JOB_TITLES, LEAD_SOURCES, LEAD_STATUSES, SEGMENTS, Fake, skewed_weights
+from fake import (
+    INDUSTRIES, INTEREST_WEIGHTS, INTERESTS, JOB_TITLES, LEAD_SOURCES, LEAD_STATUSES, SEGMENTS, Fake, skewed_weights,
+)
 from trato import planner_stats, records
 from trato.hooks import switch
 from trato.models import utcnow
@@ -63,7 +67,8 @@ def define_schema() -> None:
                  FieldSpec("customer_since", "date", en_es("Customer since", "Cliente desde")),
                  FieldSpec("vip", "boolean", en_es("VIP", "VIP")),
                  FieldSpec("lifetime_value", "money", en_es("Lifetime value", "Valor total"),
-                           settings={"currency": "EUR"})):
+                           settings={"currency": "EUR"}),
+                 FieldSpec("interests", "multi_select", en_es("Interests", "Intereses"), options=options(INTERESTS))):
         add_field("contacts_contact", spec)
     create_entity(EntitySpec("project", en_es("Project", "Proyecto"), en_es("Projects", "Proyectos"), [
         FieldSpec("name", "text", en_es("Name", "Nombre"), required=True),
@@ -129,6 +134,7 @@ def accounts(fake: Fake, owners: Owners, n: int) -> Iterator[dict[str, Any]]:
 
 
 def contacts(fake: Fake, owners: Owners, n: int, account_ids: list[int]) -> Iterator[dict[str, Any]]:
+    ticked = random.Random(n)  # interests from a generator of their own: the other columns stay as they were
     for i in range(n):
         first, last, spanish = fake.person()
         city, country = fake.city(spanish)
@@ -139,7 +145,14 @@ def contacts(fake: Fake, owners: Owners, n: int, account_ids: list[int]) -> Iter
                "language": "es" if spanish else "en", "marketing_consent": fake.rnd.random() < 0.4,
                "cf_segment": fake.pick(SEGMENTS, [60, 25, 10, 5]), "cf_score": fake.rnd.randint(0, 100),
                "cf_customer_since": fake.day(3650), "cf_vip": fake.rnd.random() < 0.05,
-               "cf_lifetime_value": {"amount": fake.amount(2000), "currency": "EUR"}, **owners.pick(fake)}
+               "cf_lifetime_value": {"amount": fake.amount(2000), "currency": "EUR"},
+               "cf_interests": interests(ticked), **owners.pick(fake)}
+
+
+def interests(rnd: random.Random) -> list[str] | None:
+    """None to three interests, "events" in about one contact in a hundred."""
+    picked = sorted({rnd.choices(INTERESTS, INTEREST_WEIGHTS)[0] for _ in range(rnd.choice((0, 1, 1, 2, 3)))})
+    return picked or None
 
 
 def leads(fake: Fake, owners: Owners, n: int) -> Iterator[dict[str, Any]]:
@@ -243,7 +256,7 @@ class Writer:
                 quoted = ", ".join(f'"{n}"' for n in names)
                 with cursor.copy(f'COPY "{e.table.name}" ({quoted}) FROM STDIN') as copy:
                     for row in prepared:
-                        copy.write_row([row[n] for n in names])
+                        copy.write_row([json.dumps(row[n]) if isinstance(row[n], list) else row[n] for n in names])
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{e.table.name}', 'id'), "
                                f"{first + len(batch) - 1})")
                 raw.driver_connection.commit()

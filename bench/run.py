@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -34,6 +35,9 @@ from benchdb import ADMIN_EMAIL, REP_EMAIL, open_app, server_env, user
 from fake import Fake
 from measure import Spread, SqlRecorder, repeat, replay
 from trato import records, tokens
+from trato.filter_indexes.build import make_now, set_kept
+from trato.filter_indexes.kinds import definition
+from trato.filter_indexes.models import FilterIndex
 from trato.models import User
 from trato.records.audit import AuditEntry
 from trato.schema import FieldSpec, add_field, delete_field
@@ -44,6 +48,8 @@ CONTACTS = "contacts_contact"
 API = f"/api/v1/{CONTACTS}"
 HTML = f"/r/{CONTACTS}/"
 DEEP_PAGE = 2000
+UNINDEXED_DEEP_PAGE = 10  # the unindexed lists: page 10, or their last when shorter
+EMAIL_FRAGMENT = "ez.g"  # "…ez.g…": López.García and the like
 # The list every variant starts from: a custom-field filter, sorted by an indexed text field, 50 rows.
 FILTERED_SORTED = "cf_segment=mid&sort=last_name"
 
@@ -113,10 +119,10 @@ class Bench:
         self.rows.append(Row(label, value=value))
         print(self.rows[-1].line(), flush=True)
 
-    def cursor_at(self, page: int, sort: str, who: User) -> tuple[str, int]:
+    def cursor_at(self, page: int, sort: str, who: User, filters: dict[str, str] | None = None) -> tuple[str, int]:
         """The cursor of page `page` (or the last one there is), reached by following cursors page by page."""
         with self.app.test_request_context():
-            query = records.query(CONTACTS, user=who).order_by(sort)
+            query = records.query(CONTACTS, user=who).where(filters or {}).order_by(sort)
             cursor, reached = None, 1
             while reached < page:
                 following = query.page(limit=50, cursor=cursor).next_cursor
@@ -147,6 +153,79 @@ class Bench:
             self.page(f"{kind} rep's own: sorted, first page", base + "sort=last_name", who="rep")
             self.page(f"{kind} rep's own: deep page {rep_depth}", base + f"sort=last_name&cursor={rep_deep}",
                       who="rep")
+
+    def unindexed_filters(self) -> list[tuple[str, dict[str, str], tuple[str, str]]]:
+        """The lists a user makes on fields nobody indexed (issue 16), each with the filter index serving it."""
+        with self.engine.connect() as conn:
+            contacts = conn.scalar(text("SELECT count(*) FROM contacts_contact")) or 1
+            city = conn.scalar(text(
+                "SELECT city FROM contacts_contact GROUP BY city ORDER BY abs(count(*) - :share), city LIMIT 1"),
+                {"share": contacts / 100})
+        ops_on = "contains" if self.engine.dialect.name == "postgresql" else "prefix"
+        return [
+            ("first_name__startswith=ab", {"first_name__startswith": "ab"}, ("first_name", ops_on)),
+            (f"city={city} (≈ 1 %)", {"city": city}, ("city", "btree")),
+            (f"email__contains={EMAIL_FRAGMENT}", {"email__contains": EMAIL_FRAGMENT}, ("email", "contains")),
+            ("cf_interests__contains=events (multi-select, ≈ 1 %)", {"cf_interests__contains": "events"},
+             ("cf_interests", "listed")),
+            ("cf_customer_since in one month (date range)",
+             {"cf_customer_since__gte": "2024-03-01", "cf_customer_since__lt": "2024-04-01"},
+             ("cf_customer_since", "btree")),
+        ]
+
+    def unindexed(self, writes: int) -> None:
+        """The unindexed lists, then the same with their filter indexes made; the cost of writes beside."""
+        filters = self.unindexed_filters()
+        self.write_cost(writes, "no filter index")
+        self.filtered_lists(filters, "no index")
+        made = []
+        with self.app.test_request_context():
+            for _label, _params, (field, kind) in filters:
+                if definition(self.engine.dialect.name, field, kind) is None:
+                    self.figure(f"no {kind} filter index on {field}", "none serves this filter on this database")
+                    continue
+                start = time.perf_counter()
+                state = make_now(CONTACTS, field, kind, reason="bench")
+                made.append((field, kind))
+                self.figure(f"make the {kind} filter index on {field}",
+                            f"{state} in {time.perf_counter() - start:.1f} s")
+        self.filtered_lists(filters, "filter indexes")
+        self.write_cost(writes, f"{len(made)} filter indexes")
+        with self.app.test_request_context():
+            for field, kind in made:
+                set_kept(CONTACTS, field, kind, kept=False)
+        with self.app.extensions["trato"].sessionmaker() as session:
+            session.execute(delete(FilterIndex).where(FilterIndex.entity == CONTACTS))
+            session.commit()
+
+    def filtered_lists(self, filters: list[tuple[str, dict[str, str], tuple[str, str]]], note: str) -> None:
+        for label, params, _index in filters:
+            query = urlencode(params | {"sort": "last_name"})
+            for who, person in (("admin", self.admin), ("rep", self.rep)):
+                deep, depth = self.cursor_at(UNINDEXED_DEEP_PAGE, "last_name", person, params)
+                for kind, base in (("API", API + "?"), ("HTML", HTML + "?")):
+                    whose = "" if who == "admin" else "rep's own: "
+                    self.page(f"{kind} {whose}{label}, by name [{note}]", base + query, who=who)
+                    if deep:
+                        self.page(f"{kind} {whose}{label}, by name, page {depth} [{note}]",
+                                  base + query + f"&cursor={deep}", who=who)
+
+    def write_cost(self, rows: int, note: str) -> None:
+        """`rows` contacts in batches of 500 through the record service (validation, hooks, audit, every index)."""
+        fake = Fake(11 + len(self.rows))
+        batch = []
+        for i in range(rows):
+            first, last, spanish = fake.person()
+            batch.append({"first_name": first, "last_name": last, "email": fake.email(first, last, i, "cost.bench"),
+                          "city": fake.city(spanish)[0], "cf_customer_since": fake.day(3650),
+                          "cf_interests": ["events"] if i % 100 == 0 else ["software"]})
+        with self.app.test_request_context():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            for at in range(0, rows, 500):
+                records.bulk_create(CONTACTS, batch[at:at + 500], user=self.admin)
+            took, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        self.figure(f"write {rows:,} contacts (record service, batches of 500) [{note}]",
+                    f"{rows / took:,.0f} rows/s ({took:.2f} s; CPU {cpu:.2f} s)")
 
     def pages(self) -> None:
         with self.engine.connect() as conn:
@@ -284,6 +363,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each throughput run")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 50-row import, one gunicorn worker, 1 s throughput runs")
+    parser.add_argument("--only", choices=["unindexed"], default=None,
+                        help="unindexed: only the lists on unindexed fields, before and after their filter "
+                        "indexes, and the writes' cost")
+    parser.add_argument("--writes", type=int, default=2000, help="contacts written to measure the writes' cost")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -298,12 +381,15 @@ def main() -> None:
                  f"on {serve.cores()} cores")
         print(title, flush=True)
         try:
-            bench.lists()
-            bench.pages()
-            bench.writes()
-            bench.transfer(folder, 50 if args.quick else args.import_rows or min(contacts, 100_000))
-            bench.custom_field()
-            bench.server(args.database, folder / "instance", 1.0 if args.quick else args.seconds)
+            if args.only != "unindexed":
+                bench.lists()
+            bench.unindexed(50 if args.quick else args.writes)
+            if args.only != "unindexed":
+                bench.pages()
+                bench.writes()
+                bench.transfer(folder, 50 if args.quick else args.import_rows or min(contacts, 100_000))
+                bench.custom_field()
+                bench.server(args.database, folder / "instance", 1.0 if args.quick else args.seconds)
         finally:
             bench.clean_up(last_contact)
         bench.engine.dispose()

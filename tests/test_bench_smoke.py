@@ -15,7 +15,11 @@ ITEMS = ("API list, 50 rows", "API filter indexed field", "API filter custom fie
          "account detail", "global search", "sales board, pipeline of", "sales board as the rep",
          "API create a contact", "API update a contact", "CSV import, 50 contacts", "CSV export",
          "add a custom text field", "cold start", "throughput of the filtered sorted API list, 8 clients",
-         "throughput of the filtered sorted API list, 32 clients", "RSS of one worker")
+         "throughput of the filtered sorted API list, 32 clients", "RSS of one worker",
+         "API first_name__startswith=ab, by name [no index]", "HTML rep's own: city=",
+         "API cf_interests__contains=events", "HTML cf_customer_since in one month (date range), by name [filter",
+         "make the btree filter index on city", "write 50 contacts (record service, batches of 500) [no filter",
+         "write 50 contacts (record service, batches of 500) [")
 
 
 def bench(script: str, *args: str) -> str:

@@ -8,12 +8,12 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..jobs import JobContext
+from ..jobs import JobContext, run_here
 from ..models import utcnow
 from ..search.indexes import quote_name
-from .kinds import definition
+from .kinds import definition, index_name
 from .models import BUILT, DROPPED, FAILED, QUEUED, UNSUPPORTED, FilterIndex
-from .watch import queue
+from .watch import TASK, queue
 
 log = logging.getLogger("trato.filter_indexes")
 
@@ -83,3 +83,19 @@ def set_kept(entity: str, field: str, kind: str, kept: bool) -> str | None:
     return QUEUED if kept else DROPPED
 
 
+def make_now(entity: str, field: str, kind: str, reason: str = "") -> str:
+    """Make an index of `kind` on `entity`.`field` at once, in this process, as the job would (bench/, the
+    command line); its state."""
+    ext = current_app.extensions["trato"]
+    e = ext.entities.get(entity)
+    column = e.fields[field].column_names[0]
+    with ext.sessionmaker() as session, session.begin():
+        row = session.get(FilterIndex, (entity, field, kind))
+        if row is None:
+            session.add(FilterIndex(entity=entity, field=field, kind=kind, name=index_name(e.table.name, column, kind),
+                                    state=QUEUED, reason=reason, changed_at=utcnow()))
+        else:
+            row.state = QUEUED
+    run_here(TASK, title=f"Filter index on {entity}.{field}", entity=entity, field=field, kind=kind)
+    with ext.sessionmaker() as session:
+        return session.get(FilterIndex, (entity, field, kind)).state  # type: ignore[union-attr]
