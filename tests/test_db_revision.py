@@ -1,8 +1,11 @@
-"""`trato db revision --plugin NAME -m MSG`: a new revision in a plugin's own Alembic branch."""
+"""`trato db revision --plugin NAME -m MSG [--autogenerate]`: a new revision in a plugin's own Alembic branch."""
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from alembic.script import Script, ScriptDirectory
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.cli import ScriptInfo
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 
 from trato import Plugin, migrate
 from trato.cli import cli, db
@@ -96,3 +99,69 @@ def test_an_unknown_plugin_is_one_line(app):
     result = trato(app, "db", "revision", "--plugin", "nope", "-m", "anything")
     assert result.exit_code == 1
     assert result.output == "Error: no working plugin called 'nope' is installed; see `trato plugins list`\n"
+
+
+def test_autogenerate_refuses_a_database_behind_the_plugin(make_app, tmp_path, monkeypatch):
+    plugin = generated_plugin("binder", tmp_path, monkeypatch)
+    app = make_app(extra_plugins={"binder": plugin})  # installed, not enabled: its first revision has not run
+
+    result = trato(app, "db", "revision", "--plugin", "binder", "-m", "more", "--autogenerate")
+
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the database is not at every head (1 revision(s) to run, the first ")
+    assert "run `trato db upgrade`; enable the plugin first: `trato plugins enable binder`" in result.output
+    assert len(list(plugin.migrations_path.glob("*.py"))) == 1
+
+
+NEW_FIELDS = """
+    weight: Mapped[Decimal | None] = field("decimal", label=_l("Weight"), scale=3)
+    budget: Mapped[Money | None] = field("money", label=_l("Budget"))
+"""
+
+
+def command(args: list[str], env: dict[str, str]) -> str:
+    """Run `args` in a process of its own, as an author runs `trato`; fail the test with its output if it fails."""
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def test_autogenerate_writes_what_the_models_changed(tmp_path, trato_db_url):
+    """The scaffold's first migration matches its models; two new fields become a revision Trato can run."""
+    source = create_plugin("shelf", tmp_path / "src")
+    site = tmp_path / "site"
+    command([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--no-build-isolation", "--target", str(site), str(source)], dict(os.environ))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRATO_")} | {
+        "PYTHONPATH": str(site), "TRATO_INSTANCE_PATH": str(tmp_path / "instance"), "TRATO_DATABASE_URL": trato_db_url}
+    trato_cli = [sys.executable, "-m", "trato.cli"]
+    command([*trato_cli, "init", "--admin-password", "a-long-enough-password"], env)
+    command([*trato_cli, "plugins", "enable", "shelf"], env)
+    revision = [*trato_cli, "db", "revision", "--plugin", "shelf", "--autogenerate"]
+    assert command([*revision, "-m", "nothing yet"], env) == \
+        "Nothing to write: the tables of plugin shelf match its models.\n"
+
+    models = site / "trato_shelf" / "models.py"
+    text = models.read_text().replace("from datetime import date\n", "from datetime import date\nfrom decimal import Decimal\n")
+    models.write_text(text.replace("    price: Mapped", NEW_FIELDS.lstrip("\n") + "    price: Mapped"))
+    said = command([*revision, "-m", "weight and budget"], env)
+
+    (written,) = (site / "trato_shelf" / "migrations").glob("*_weight_and_budget.py")
+    assert said == f"Wrote {written}; review it (names, types, data to move), then run `trato db upgrade`.\n"
+    code = written.read_text()
+    assert "from trato import migration\n" in code
+    upgrade = code[code.index("def upgrade"):code.index("def downgrade")]
+    for column in ("sa.Column('weight', migration.ExactDecimal(scale=3), nullable=True)",
+                   "sa.Column('budget', migration.ExactDecimal(scale=2), nullable=True)",
+                   "sa.Column('budget_currency', sa.String(length=3), nullable=True)"):
+        assert column in upgrade
+    assert upgrade.count("add_column(") == 3 and "core_" not in upgrade and "drop" not in upgrade
+
+    assert command([*trato_cli, "db", "upgrade"], env) == "Applied 1 revision(s).\n"
+    engine = create_engine(trato_db_url)
+    try:
+        with engine.connect() as conn:
+            columns = {c["name"]: c for c in inspect(conn).get_columns("shelf_item")}
+    finally:
+        engine.dispose()
+    assert {"weight", "budget", "budget_currency"} <= set(columns)
