@@ -121,15 +121,16 @@ def send(entity: str, record_id: int, message: Message, *, user: Any, language: 
     with records.atomic():
         record = records.get(entity, record_id, user=user)
         language = language or language_of(entity, record)
+        text = message.body
         if entity == QUOTE and answer_link:
-            message.body = with_answer_link(record_id, message.body, user=user, language=language)
+            text = with_answer_link(record_id, text, user=user, language=language)
             record = records.get(entity, record_id, user=user)
         attachment = pdf_attachment(entity, record, user=user, language=language)
         sender, reply_to = mail.sender(session(), user)
         related = [(e, record[k]) for e, k in (("contacts_contact", "contact_id"), ("contacts_account", "account_id"))
                    if record.get(k)]
         queued = mail.queue(session(), sender=sender, reply_to=reply_to, to=message.to, cc=message.cc,
-                            subject=message.subject, text=message.body, attachments=[attachment], entity=entity,
+                            subject=message.subject, text=text, attachments=[attachment], entity=entity,
                             record_id=record_id, links=related, created_by=getattr(user, "id", None))
         if entity == QUOTE and record.get("status") == "draft":
             records.update(QUOTE, record_id, {"status": "sent"}, user=user, version=record.version)

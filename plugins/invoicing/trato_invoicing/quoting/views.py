@@ -16,6 +16,7 @@ from .links import QUOTE, LinkRefused
 
 bp = Blueprint("invoicing_quoting", __name__, url_prefix="/invoicing")
 
+
 def _refusal_text(reason: str) -> tuple[str, str]:
     """The public page's title and explanation for a link that shows no quote or takes no answer."""
     texts = {
@@ -29,6 +30,10 @@ def _refusal_text(reason: str) -> tuple[str, str]:
                     _("Nothing was recorded. Open the link again to read the current version.")),
     }
     return texts.get(reason, texts["invalid"])
+
+
+def records_url(entity: str, record_id: int) -> str:
+    return url_for("records.detail", entity=entity, record_id=record_id)
 
 
 def _record_or_404(entity: str, record_id: int) -> Any:
@@ -75,10 +80,6 @@ def send(entity: str, record_id: int) -> Any:
                            errors=errors, kept=documents.issued(entity, record_id) is not None,
                            can_link=entity == QUOTE and record.get("status") in links.OPEN
                            and access.allowed(current_user, QUOTE, "edit")), 422 if errors else 200
-
-
-def records_url(entity: str, record_id: int) -> str:
-    return url_for("records.detail", entity=entity, record_id=record_id)
 
 
 # ---- the quote's link and revisions -----------------------------------------------------------------------
