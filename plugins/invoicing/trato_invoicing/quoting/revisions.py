@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from trato import RecordData, records, session
 
+from .copying import copied_lines
+
 QUOTE = "invoicing_quote"
 LINE = "invoicing_quote_line"
 COPIED = ("company_id", "account_id", "contact_id", "deal", "valid_until", "fiscal_position_id", "currency",
           "global_discount", "terms")  # the date is the new revision's own: today
-LINE_COPIED = ("product_id", "description", "quantity", "unit", "unit_price", "discount", "tax_id",
-               "surcharge_id", "withholding_id", "exemption")
 PENDING: ContextVar[dict[str, Any] | None] = ContextVar("invoicing_quote_revision", default=None)
 
 
@@ -41,8 +41,7 @@ def new_revision(quote_id: int, *, user: Any) -> RecordData:
         root = quote if root_id == quote.id else records.get(QUOTE, root_id, user=None)
         lines = records.lines(QUOTE, quote_id, user=user).get(LINE, [])
         values = {name: quote.get(name) for name in COPIED if quote.get(name) is not None}
-        values["lines"] = [{name: line.get(name) for name in LINE_COPIED if line.get(name) is not None}
-                           for line in lines]
+        values["lines"] = copied_lines(LINE, LINE, lines)
         token = PENDING.set({"revision": latest_revision(root_id) + 1, "revision_of_id": root_id,
                              "number": root.get("number")})
         try:

@@ -19,6 +19,7 @@ from trato import JobContext, Money, RecordData, StaleRecord, TratoError, record
 from ..pending import giving
 from ..issuing import create_invoice, issue
 from ..quoting import sending
+from ..quoting.copying import copied_lines
 from .models import Adjustment, Subscription
 from .periods import Period, period_at, step_months
 
@@ -26,8 +27,7 @@ log = logging.getLogger(__name__)
 ENTITY = "invoicing_subscription"
 INVOICE = "invoicing_invoice"
 LINE = "invoicing_subscription_line"
-LINE_FIELDS = ("product_id", "description", "quantity", "unit", "unit_price", "discount", "tax_id",
-               "surcharge_id", "withholding_id", "exemption")
+INVOICE_LINE = "invoicing_invoice_line"
 
 
 def due(today: date) -> list[int]:
@@ -38,8 +38,7 @@ def due(today: date) -> list[int]:
 
 
 def invoice_lines(subscription_id: int) -> list[dict[str, Any]]:
-    lines = records.lines(ENTITY, subscription_id, user=None).get(LINE, [])
-    return [{name: line.get(name) for name in LINE_FIELDS if line.get(name) is not None} for line in lines]
+    return copied_lines(LINE, INVOICE_LINE, records.lines(ENTITY, subscription_id, user=None).get(LINE, []))
 
 
 def pending_adjustments(subscription_id: int) -> list[Adjustment]:
