@@ -142,3 +142,9 @@ def test_the_subscription_pages_in_spanish(invoicing_app, client_as):
     assert listing.status_code == 200 and "Suscripciones" in listing.text
     form = client.get("/r/invoicing_subscription/new", headers=spanish)
     assert form.status_code == 200 and "Periodicidad" in form.text and "Fecha de la próxima factura" in form.text
+
+
+def test_the_periodic_task_bills_what_is_due(ctx):
+    subscription_id = make_subscription(start=date.today())
+    ctx.extensions["trato"].tasks["invoicing.bill_subscriptions"]()
+    assert [i["period_start"] for i in invoices_of(subscription_id)] == [date.today()]
