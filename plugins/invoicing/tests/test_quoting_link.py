@@ -55,7 +55,7 @@ def test_accepted_through_the_link_once_then_the_same_link_is_refused(invoicing_
     url = share_url(staff, quote_id)
     customer = invoicing_app.test_client()  # no session, no sign-in
     page = customer.get(url)
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert "Consulting" in page.text and "Training" in page.text and "Accept" in page.text
     form = form_of(page)
     with invoicing_app.test_request_context():

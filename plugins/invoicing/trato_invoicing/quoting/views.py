@@ -129,6 +129,15 @@ def revision(quote_id: int) -> Any:
 
 # ---- the customer's public page ---------------------------------------------------------------------------
 
+@bp.after_request
+def _keep_private(response: Response) -> Response:
+    """The public pages carry a customer's quote behind a secret URL: not kept by caches, not indexed."""
+    if (request.endpoint or "").startswith("invoicing_quoting.public"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def _unavailable(exc: documents.DocumentError) -> tuple[str, int]:
     """The quote's document cannot be made (a template an administrator broke, say): nothing to show or
     answer."""
