@@ -142,7 +142,8 @@ def test_autogenerate_writes_what_the_models_changed(tmp_path, trato_db_url):
         "Nothing to write: the tables of plugin shelf match its models.\n"
 
     models = site / "trato_shelf" / "models.py"
-    text = models.read_text().replace("from datetime import date\n", "from datetime import date\nfrom decimal import Decimal\n")
+    text = models.read_text().replace("from datetime import date\n",
+                                      "from datetime import date\nfrom decimal import Decimal\n")
     models.write_text(text.replace("    price: Mapped", NEW_FIELDS.lstrip("\n") + "    price: Mapped"))
     said = command([*revision, "-m", "weight and budget"], env)
 
