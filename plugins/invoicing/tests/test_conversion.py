@@ -7,8 +7,10 @@ from trato import records
 from trato_invoicing.conversion import invoice_from_order, invoice_from_quote, order_from_quote
 from trato_invoicing.issuing import issue
 
-from test_documents_support import customer, eur, line, spain, spain_app  # noqa: F401 (fixtures)
+from test_documents_support import customer, eur, line
 from test_issuing import errors_of
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 ON = date(2026, 11, 2)
 
@@ -38,12 +40,12 @@ def test_a_quote_becomes_an_order_and_two_partial_invoices(spain):
     assert (first["net_amount"], first["tax_amount"], first["total"]) == (eur("76.88"), eur("11.87"), eur("88.75"))
     order = records.get("invoicing_order", order.id, user=None)
     assert order["status"] == "partly_invoiced" and order["invoiced_amount"] == eur("88.75")
-    assert [l["invoiced_quantity"] for l in lines_of("invoicing_order", order)] == [2, 1]
+    assert [item["invoiced_quantity"] for item in lines_of("invoicing_order", order)] == [2, 1]
     assert errors_of(lambda: invoice_from_order(order.id, quantities={licences.id: Decimal(2)}, user=None)) == {
         "quantities": {str(licences.id): ["Invoice more than 0 and at most 1.000."]}}
 
     second = invoice_from_order(order.id, user=None)   # what is left: 1 licence, 1 training
-    assert [(l["description"], l["quantity"]) for l in lines_of("invoicing_invoice", second)] == [
+    assert [(item["description"], item["quantity"]) for item in lines_of("invoicing_invoice", second)] == [
         ("Licences", 1), ("Training", 1)]
     order = records.get("invoicing_order", order.id, user=None)
     assert order["status"] == "invoiced"
@@ -66,7 +68,7 @@ def test_an_advance_invoice_is_deducted_on_the_invoice_that_completes_the_order(
     assert advance["advance"] and (advance["net_amount"], advance["total"]) == (eur("300.00"), eur("352.00"))
     issue(advance.id, user=None)
     final = invoice_from_order(order.id, user=None)
-    assert [(l["description"], l["net"]) for l in lines_of("invoicing_invoice", final)] == [
+    assert [(item["description"], item["net"]) for item in lines_of("invoicing_invoice", final)] == [
         ("Kitchen", eur("1000.00")), ("Fitting", eur("500.00")),
         ("Deduction of the advance invoice F2026-00001", eur("-200.00")),
         ("Deduction of the advance invoice F2026-00001", eur("-100.00"))]

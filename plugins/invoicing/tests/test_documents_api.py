@@ -4,7 +4,9 @@ from datetime import date
 
 from trato import records
 
-from test_documents_support import customer, line, spain_app  # noqa: F401 (a fixture)
+from test_documents_support import customer, line
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 
 def test_the_chain_through_the_api(spain_app, make_user, api_client_as):

@@ -7,7 +7,9 @@ from trato.demo import load_demo
 from trato_invoicing.issuing import create_invoice, issue
 from trato_invoicing.models import InvoiceTax
 
-from test_documents_support import customer, line, spain_app  # noqa: F401 (a fixture)
+from test_documents_support import customer, line
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 
 def test_the_demo_documents(spain_app, make_user):

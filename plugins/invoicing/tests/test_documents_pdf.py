@@ -7,7 +7,9 @@ from trato import documents, records
 from trato_invoicing.issuing import create_invoice, issue
 from trato_invoicing.rectifying import rectify
 
-from test_documents_support import customer, line, position, spain, spain_app  # noqa: F401 (fixtures)
+from test_documents_support import customer, line, position
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 ON = date(2026, 11, 2)
 

@@ -10,7 +10,9 @@ from trato import ValidationFailed, documents, records, session
 from trato_invoicing.issuing import create_invoice, issue
 from trato_invoicing.models import InvoiceTax
 
-from test_documents_support import customer, eur, line, position, spain, spain_app  # noqa: F401 (fixtures)
+from test_documents_support import customer, eur, line, position
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 ON = date(2026, 11, 2)
 

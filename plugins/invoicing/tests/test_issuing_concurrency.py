@@ -10,7 +10,9 @@ import pytest
 from trato import records
 from trato_invoicing.issuing import create_invoice, issue
 
-from test_documents_support import customer, line, spain_app  # noqa: F401 (a fixture)
+from test_documents_support import customer, line
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 ISSUERS = 50
 

@@ -12,7 +12,9 @@ from trato.transfer import imports
 from trato_invoicing.issuing import create_invoice, issue
 from trato_invoicing.models import Invoice
 
-from test_documents_support import customer, line, spain_app  # noqa: F401 (a fixture)
+from test_documents_support import customer, line
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 LOCKED = "is locked (the invoice is issued)"
 

@@ -6,8 +6,10 @@ from trato import records
 from trato_invoicing.issuing import create_invoice, issue
 from trato_invoicing.rectifying import rectify
 
-from test_documents_support import customer, eur, line, spain, spain_app  # noqa: F401 (fixtures)
+from test_documents_support import customer, eur, line
 from test_issuing import errors_of
+
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
 
 ON = date(2026, 11, 2)
 
@@ -18,8 +20,8 @@ def issued(account, *lines, kind="invoice"):
 
 
 def lines_of(invoice):
-    return [(l["description"], l["quantity"], l["net"])
-            for l in records.lines("invoicing_invoice", invoice.id, user=None)["invoicing_invoice_line"]]
+    return [(item["description"], item["quantity"], item["net"])
+            for item in records.lines("invoicing_invoice", invoice.id, user=None)["invoicing_invoice_line"]]
 
 
 def test_a_full_credit_note_by_differences(spain):

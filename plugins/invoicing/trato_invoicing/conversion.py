@@ -112,7 +112,8 @@ def _advance_lines(order: RecordData, order_lines: list[RecordData], advance: Mo
     made, given = [], ZERO
     for index, ((tax_id, surcharge_id, withholding_id, exemption), net) in enumerate(groups.items()):
         last = index == len(groups) - 1
-        share = advance.amount - given if last else Money(advance.amount * net / whole, advance.currency).rounded().amount
+        share = advance.amount - given if last else \
+            Money(advance.amount * net / whole, advance.currency).rounded().amount
         given += share
         made.append({"description": _("Advance payment on order %(number)s", number=order["number"]),
                      "quantity": Decimal(1), "unit_price": Money(share, advance.currency), "tax_id": tax_id,

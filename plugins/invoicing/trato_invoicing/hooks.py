@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
-
-from flask import Blueprint
 
 from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
 

@@ -10,14 +10,14 @@ from typing import Any, Iterator, Mapping
 
 from trato import RecordData
 
-_PENDING: ContextVar[Mapping[tuple[str, int | None], Mapping[str, Any]]] = ContextVar("invoicing_pending",
-                                                                                     default={})
+_PENDING: ContextVar[Mapping[tuple[str, int | None], Mapping[str, Any]] | None] = ContextVar(
+    "invoicing_pending", default=None)
 
 
 @contextmanager
 def giving(entity: str, record_id: int | None, values: Mapping[str, Any]) -> Iterator[None]:
     """While inside, a save of that record (`record_id` None: a record being created) gets `values`."""
-    token = _PENDING.set({**_PENDING.get(), (entity, record_id): dict(values)})
+    token = _PENDING.set({**(_PENDING.get() or {}), (entity, record_id): dict(values)})
     try:
         yield
     finally:
@@ -26,4 +26,5 @@ def giving(entity: str, record_id: int | None, values: Mapping[str, Any]) -> Ite
 
 def fill(entity: str, values: dict[str, Any], previous: RecordData | None) -> None:
     """In `before_save`: write in what the code gives this save, if anything."""
-    values.update(_PENDING.get().get((entity, previous.id if previous is not None else None), {}))
+    given = _PENDING.get() or {}
+    values.update(given.get((entity, previous.id if previous is not None else None), {}))
