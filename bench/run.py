@@ -49,7 +49,7 @@ API = f"/api/v1/{CONTACTS}"
 HTML = f"/r/{CONTACTS}/"
 DEEP_PAGE = 2000
 UNINDEXED_DEEP_PAGE = 10  # the unindexed lists: page 10, or their last when shorter
-EMAIL_FRAGMENT = "ez.g"  # "…ez.g…": López.García and the like
+EMAIL_FRAGMENT = "ia.r"  # maria.r…, garcia.r…: about 1.3 % of the generated contacts
 # The list every variant starts from: a custom-field filter, sorted by an indexed text field, 50 rows.
 FILTERED_SORTED = "cf_segment=mid&sort=last_name"
 

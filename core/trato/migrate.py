@@ -26,20 +26,22 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import MigrationError
 from .hooks.discovery import PluginRecord
+from .filter_indexes.kinds import SUFFIX as FILTER_SUFFIX
 from .records.sort_indexes import SORT_SUFFIX
 from .search.indexes import FTS_SUFFIX, TRGM_SUFFIX
 from .resources import resource_dir
+from . import tables as _tables  # noqa: F401  (every core table in the metadata Alembic compares)
 
 CORE = "core"
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Keep autogenerate away from what is made at run time: x_ tables, cf_ columns and their indexes, the
-    search indexes (SQLite's `<table>__fts*` tables, PostgreSQL's `*_trgm` indexes) and the title fields'
-    `*_sort` indexes."""
+    search indexes (SQLite's `<table>__fts*` tables, PostgreSQL's `*_trgm` indexes), the title fields'
+    `*_sort` indexes and the `*_filter` indexes made for slow filters (filter_indexes)."""
     if type_ == "table" and ((name or "").startswith("x_") or FTS_SUFFIX in (name or "")):
         return False
-    if type_ == "index" and (name or "").endswith((TRGM_SUFFIX, SORT_SUFFIX)):
+    if type_ == "index" and (name or "").endswith((TRGM_SUFFIX, SORT_SUFFIX, FILTER_SUFFIX)):
         return False
     if type_ == "column" and (name or "").startswith("cf_"):
         return False
