@@ -9,15 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate.api import AutogenContext
+from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.cli import ScriptInfo
+import sqlalchemy as sa
 from sqlalchemy import create_engine, inspect
 
-from trato import Plugin, migrate
+from trato import Plugin, autogen, migrate
 from trato.cli import cli, db
 from trato.cli.scaffold import create_plugin
+from trato.fields.sqltypes import ExactDecimal, UTCDateTime, json_value
 from trato.hooks import switch
 
 
@@ -99,6 +103,47 @@ def test_an_unknown_plugin_is_one_line(app):
     result = trato(app, "db", "revision", "--plugin", "nope", "-m", "anything")
     assert result.exit_code == 1
     assert result.output == "Error: no working plugin called 'nope' is installed; see `trato plugins list`\n"
+
+
+def test_autogenerate_keeps_to_the_plugins_own_tables():
+    meta = sa.MetaData()
+    tables = {name: sa.Table(name, meta, sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("cf_colour", sa.String(20)), sa.Column("size", sa.Integer))
+              for name in ("sales_deal", "sales_extra_offer", "core_user", "x_sales_deal_links")}
+    made_at_run_time = sa.Index("ix_sales_deal_size_filter", tables["sales_deal"].c.size)
+    include = autogen.include_for("sales", ["sales", "sales_extra", "contacts"])
+
+    assert [name for name, table in tables.items() if include(table, name, "table", False, None)] == ["sales_deal"]
+    deal = tables["sales_deal"]
+    assert include(deal.c.size, "size", "column", False, None)
+    assert not include(deal.c.cf_colour, "cf_colour", "column", False, None)  # an admin's custom field
+    assert not include(made_at_run_time, made_at_run_time.name, "index", False, None)
+
+
+def test_autogenerate_renders_trato_types_with_public_names():
+    with create_engine("sqlite://").connect() as conn:
+        context = AutogenContext(MigrationContext.configure(conn))
+    rendered = [autogen.render_item("type", t, context)
+                for t in (ExactDecimal(3), UTCDateTime(), json_value(), sa.String(3))]
+    assert rendered == ["migration.ExactDecimal(scale=3)", "migration.UTCDateTime()", "migration.json_value()", False]
+    assert context.imports == {"from trato import migration"}
+
+
+def test_autogenerate_starts_a_branch_from_the_models(make_app, tmp_path, monkeypatch):
+    plugin = generated_plugin("almanac", tmp_path, monkeypatch)
+    shutil.rmtree(plugin.package_path() / "migrations")
+    app = make_app(extra_plugins={"almanac": plugin})
+
+    result = trato(app, "db", "revision", "--plugin", "almanac", "-m", "almanac tables", "--autogenerate")
+
+    assert result.exit_code == 0, result.output
+    (root,) = branch(app, "almanac")
+    assert (root.branch_labels, root.dependencies) == ({"almanac"}, migrate.core_head())
+    code = Path(root.path).read_text()
+    assert code.count("op.create_table(") == 1 and "op.create_table('almanac_item'," in code
+    assert "sa.Column('price', migration.ExactDecimal(scale=2), nullable=True)" in code
+    assert "sa.PrimaryKeyConstraint('id', name=op.f('pk_almanac_item'))" in code
+    assert "op.f('ix_almanac_item_status')" in code
 
 
 def test_autogenerate_refuses_a_database_behind_the_plugin(make_app, tmp_path, monkeypatch):
