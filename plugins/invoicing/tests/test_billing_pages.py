@@ -7,7 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
+from trato import roles, session
 from trato_invoicing.billing import statement
 
 import test_billing_support
@@ -98,3 +100,16 @@ def test_the_account_tab_and_the_home_widgets(invoicing_app, admin, client_as):
     home = client.get("/", headers=ES).text
     assert "Facturas vencidas" in home and "121,00" in home and "Nortech Software" in home
     assert "121.00" not in client_as("user").get("/").text  # a sales rep sees only the invoices they may
+
+
+def test_a_widget_whose_figure_the_role_hides_is_left_out(invoicing_app, make_user, client_as):
+    rep = make_user(app=invoicing_app)  # the default role, sales_rep
+    assert "Billed this month" in client_as(rep).get("/").text
+    with invoicing_app.app_context():
+        db = session()
+        role_id = db.scalar(select(roles.Role.id).where(roles.Role.name == "sales_rep"))
+        db.add(roles.RoleFieldRule(role_id=role_id, entity="invoicing_invoice", field="total", rule="hidden"))
+        db.commit()
+    home = client_as(rep).get("/").text
+    assert "Billed this month" not in home and "Top customers this year" not in home
+    assert "Overdue invoices" in home  # its figure is the balance, which the role still sees
