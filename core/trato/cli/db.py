@@ -135,17 +135,20 @@ def _autogenerate(conn: Connection, records: dict[str, PluginRecord], name: str,
     """Write what plugin `name`'s models changed into a new revision, or None when nothing did.
 
     Alembic compares only with a database at every head of the version path, so
-    the path holds the core, the enabled plugins and this one; the database must
-    be at all of their heads.
+    the path holds the core, the enabled plugins, the plugins the database holds
+    (a disabled one keeps its tables) and this one; the database must be at all
+    of their heads.
     """
-    used = {n: r for n, r in records.items() if n in enabled or n == name}
-    targets = [*enabled, name] if name not in enabled and migrate.has_branch(records, name) else enabled
-    steps = migrate.pending(conn, used, targets)
+    migrate.refuse_unknown(conn, records)
+    targets = list(dict.fromkeys([*enabled, *_in_database(conn, records), name]))
+    used = {n: r for n, r in records.items() if n in targets}
+    steps = migrate.pending(conn, used, [t for t in targets if migrate.has_branch(records, t)])
     if steps:
-        enable = "" if name in enabled else f"; enable the plugin first: `trato plugins enable {name}`"
+        behind = steps[0].branch
+        fix = "run `trato db upgrade`" if behind in (migrate.CORE, *enabled) else \
+            f"enable plugin {behind} (`trato plugins enable {behind}`), which runs them"
         raise TratoError(f"the database is not at every head ({len(steps)} revision(s) to run, the first "
-                         f"{steps[0].revision} of {steps[0].branch}): run `trato db upgrade`{enable}, then "
-                         "generate the revision again")
+                         f"{steps[0].revision} of {behind}): {fix}, then generate the revision again")
     cfg = migrate.config_for(used, conn)
     cfg.cmd_opts = Namespace(quiet=True)
     cfg.attributes[autogen.PLUGIN] = name
@@ -155,6 +158,14 @@ def _autogenerate(conn: Connection, records: dict[str, PluginRecord], name: str,
         return None
     assert isinstance(script, Script)
     return script
+
+
+def _in_database(conn: Connection, records: dict[str, PluginRecord]) -> list[str]:
+    """The plugins whose branch the database is at some revision of, enabled or not."""
+    at = migrate.current(conn)
+    script = migrate.script_of(records)
+    return [n for n in records if migrate.has_branch(records, n)
+            and any(n in r.branch_labels and r.revision in at for r in script.iterate_revisions(f"{n}@head", "base"))]
 
 
 def register(cli: click.Group) -> None:
