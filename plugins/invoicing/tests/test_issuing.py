@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from trato import ValidationFailed, documents, records, session
+from trato import Money, ValidationFailed, currencies, documents, records, session
 from trato_invoicing.issuing import create_invoice, issue
 from trato_invoicing.models import InvoiceTax
 
@@ -82,3 +82,17 @@ def test_each_refusal_is_at_its_field_and_uses_no_number(spain):
     assert issue(intra.id, user=None)["number"] == "F2026-00001"   # nothing refused above took a number
     assert issue(small.id, user=None)["number"] == "FS2026-00001"
     assert records.get("invoicing_invoice", big.id, user=None)["status"] == "draft"
+
+
+def test_an_invoice_in_dollars_keeps_the_rate_of_its_issue_date(spain):
+    account = customer("Acme Inc.")
+    usd = {"amount": "100.00", "currency": "USD"}
+    invoice = create_invoice({"account_id": account.id, "issue_date": ON, "currency": "USD"},
+                             [{**line("0"), "unit_price": usd}], user=None)
+    assert errors_of(lambda: issue(invoice.id, user=None)) == {
+        "currency": ["There is no exchange rate from USD on 2026-11-02."]}
+    currencies.save_rates(session(), [currencies.Rate("USD", "EUR", date(2026, 10, 30), Decimal("0.9234")),
+                                      currencies.Rate("USD", "EUR", date(2026, 11, 3), Decimal("0.95"))])
+    session().commit()
+    issued = issue(invoice.id, user=None)
+    assert (issued["exchange_rate"], issued["total"]) == (Decimal("0.9234"), Money(Decimal("121.00"), "USD"))
