@@ -23,6 +23,7 @@ from .jobs import TaskRegistry, make_huey
 from .settings import Settings, load_settings, prepare_instance
 from .web.rules import SharedBuilderRule
 from .tasks import register_core_tasks
+from . import tables as _tables  # noqa: F401  (every core table mapped before the first query)
 
 try:
     CORE_VERSION = version("trato")

@@ -131,24 +131,3 @@ class Job(Base):
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
 
-
-# core_user.role_id refers to core_role: its model must be in the same metadata.
-from .roles import models as _roles  # noqa: E402,F401
-# The history of CSV imports (trato.transfer) lives in the core's metadata and migrations too.
-from .transfer import models as _transfer  # noqa: E402,F401
-# Notes, activities, attachments, tags, followers and notifications (trato.activity) too.
-from .activity import models as _activity  # noqa: E402,F401
-# Saved views (smart lists) of the record pages (trato.views.saved).
-from . import saved_views as _saved_views  # noqa: E402,F401
-# Companies (legal entities) and exchange rates by date (trato.companies, trato.currencies).
-from .companies import models as _companies  # noqa: E402,F401
-# Numbering series and their counters per period (trato.numbering).
-from . import numbering as _numbering  # noqa: E402,F401
-# Business calendars: working hours, seasons and holidays (trato.calendars).
-from .calendars import models as _calendars  # noqa: E402,F401
-# Document templates edited by admins and the PDFs kept for issued records (trato.documents).
-from .documents import models as _documents  # noqa: E402,F401
-# The mail outbox, mail templates and senders' profiles (trato.mail).
-from .mail import models as _mail  # noqa: E402,F401
-# The filters that ran slow and the indexes made for them (trato.filter_indexes).
-from .filter_indexes import models as _filter_indexes  # noqa: E402,F401

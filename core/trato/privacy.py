@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from . import access, blocking, db
 from .activity.models import Notification
-from .api.idempotency import IdempotencyKey
+from .idempotency import IdempotencyKey
 from .entities import Entity
 from .i18n import _, _l
 from .models import utcnow

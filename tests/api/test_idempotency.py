@@ -23,8 +23,8 @@ from werkzeug.serving import make_server
 
 from trato import db, records
 from trato.api import idempotency
-from trato.api.idempotency import IdempotencyKey
 from trato.api.problems import Problem
+from trato.idempotency import IdempotencyKey
 from trato.models import utcnow
 
 KEY = {"Idempotency-Key": "order-2026-0042"}

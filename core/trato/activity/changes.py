@@ -3,7 +3,7 @@
 The audit history keeps each value in the API's JSON form (ids, option
 keys, "25.00", ISO dates), which is right for the record but not for a
 person. Here each value is loaded back through its field type and shown as
-the record's own page shows it (`views.present.Presenter`): the related
+the record's own page shows it (`trato.presentation.Presenter`): the related
 record's title (when the reader may see it, else "#id"), the option's
 label, "25,00 €" in Spanish, the user's name. A value erased for privacy
 shows as the marker in the reader's language. One presenter serves a
@@ -21,7 +21,7 @@ from ..entities import Entity, UnknownEntity
 from ..fields import Field, FieldValueError
 from ..i18n import _
 from ..records.audit import REDACTED
-from ..views.present import Presenter, visible_fields
+from ..presentation import Presenter, visible_fields
 
 Change = tuple[str, str | None, str | None]  # the field's label, the old value and the new one as text
 

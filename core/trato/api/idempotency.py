@@ -30,16 +30,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, g, request
-from sqlalchemy import (
-    JSON, ForeignKey, Integer, RowMapping, String, Text, UniqueConstraint, delete, insert, select, update,
-)
+from sqlalchemy import RowMapping, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from .. import db
-from ..db import Base
-from ..fields.sqltypes import UTCDateTime
 from ..i18n import _
+from ..idempotency import MAX_KEY, IdempotencyKey
 from ..models import utcnow
 from ..records.work import transaction
 from .http import fingerprint_body
@@ -50,27 +47,9 @@ KEPT_FOR = timedelta(days=1)
 # How long a claim keeps a duplicate waiting. A request normally frees or completes its claim at once; the
 # lease only matters when it could not (its process died, the database was gone), and bounds the 409s then.
 LEASE = timedelta(seconds=30)
-MAX_KEY = 255
 REPLAYED_HEADERS = ("Location", "ETag")
 
 log = logging.getLogger("trato.api")
-
-
-class IdempotencyKey(Base):
-    __tablename__ = "core_idempotency_key"
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(MAX_KEY))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int | None] = mapped_column(Integer)  # None until the answer is stored
-    body: Mapped[str | None] = mapped_column(Text)
-    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
-    claim: Mapped[str | None] = mapped_column(String(32))  # the token of the request holding the key
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after this, a retry may take it over
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 @dataclass(frozen=True)

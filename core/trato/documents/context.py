@@ -28,7 +28,7 @@ from ..hooks.calls import call_hook
 from ..records import RecordData, RecordNotFound
 from ..records.common import entity_of
 from ..records.lines import children
-from ..views.present import Presenter, visible_fields
+from ..presentation import Presenter, visible_fields
 
 Context = dict[str, Any]
 COMPANY_KEYS = ("legal_name", "trade_name", "name", "tax_id", "address", "email", "phone", "website",

@@ -14,7 +14,7 @@ from ..entities import Entity, UnknownEntity
 from ..fields import Field
 from ..records import RecordData, RecordNotFound
 from ..records.common import entity_of
-from ..views.present import entities, visible_fields
+from ..presentation import entities, visible_fields
 
 PER_RELATION = 20  # records read per relation pointing at the record
 

@@ -6,6 +6,6 @@ from .pages import bp
 # relation pickers and records added from them, blocking.
 from . import calendar, inline, kanban, list_page, mass, pickers, quick_create, saved  # noqa: E402,F401  isort: skip
 from . import blocking_pages, dependent, layouts, link_picker, lines_grid  # noqa: E402,F401  isort: skip
-from .present import Presenter, Shown, visible_fields
+from ..presentation import Presenter, Shown, visible_fields
 
 __all__ = ["Input", "ListState", "Presenter", "Shown", "bp", "inputs", "submitted", "visible_fields"]

@@ -29,7 +29,7 @@ from . import saved
 from .inputs import signed_in
 from .listing import ListState, date_fields, select_fields
 from .pages import _entity, _fragment_or_page, bp
-from .present import visible_fields
+from ..presentation import visible_fields
 
 LIMIT = 500
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from ..entities import Entity
 from ..i18n import _
 from ..records import RecordData
-from .present import Presenter, Shown, id_url
+from ..presentation import Presenter, Shown, id_url
 
 
 class Cell(NamedTuple):

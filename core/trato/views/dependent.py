@@ -31,7 +31,7 @@ def within(f: Field) -> str | None:
 
 def choices(f: Field, user: Any, parent: Any) -> list[tuple[str, str]]:
     """The target records `f` may point at while its parent field holds `parent`: none until it holds one."""
-    from .present import entities
+    from ..presentation import entities
 
     if parent in (None, ""):
         return []

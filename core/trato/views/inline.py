@@ -20,7 +20,7 @@ from ..records import RecordData, SaveRefused, StaleRecord, ValidationFailed
 from .cells import Cells
 from .inputs import Input, form_errors, form_fields, inputs, signed_in, submitted
 from .pages import _entity, _record, bp
-from .present import Presenter
+from ..presentation import Presenter
 from .versions import MissingVersion, posted_version
 
 # The widgets a cell can turn into; others (files, long lists, plugins' own) are edited in the form.

@@ -72,7 +72,7 @@ def defaults(entity: Entity) -> dict[str, Any]:
 
 def _target(f: Field) -> Entity | None:
     """The entity a relation field points to; None when it is gone (its plugin disabled)."""
-    from .present import entities
+    from ..presentation import entities
 
     try:
         return entities().get(f.type.target(f))

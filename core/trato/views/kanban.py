@@ -34,7 +34,7 @@ from .inline import editable_fields
 from .inputs import form_errors, signed_in
 from .listing import ListState, date_fields, select_fields
 from .pages import _entity, _fragment_or_page, bp
-from .present import Presenter, visible_fields
+from ..presentation import Presenter, visible_fields
 from .versions import posted_version, stale_message
 
 CARDS = 50

@@ -18,7 +18,7 @@ from ..i18n import _
 from ..saved_views import ListLayout
 from .inputs import signed_in
 from .pages import _entity, bp
-from .present import visible_fields
+from ..presentation import visible_fields
 
 MIN_WIDTH, MAX_WIDTH = 48, 960
 

@@ -28,7 +28,7 @@ from ..records import RecordData
 from ..records.lines import Totals, children, key_of, read
 from .inputs import Input, currencies, defaults, form_errors, inputs, signed_in, submitted
 from .pages import bp
-from .present import Presenter
+from ..presentation import Presenter
 
 FORM = "lines"  # what the grid's inputs are named under: lines.<child>.<token>.<field>
 

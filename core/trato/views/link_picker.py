@@ -22,7 +22,7 @@ from ..records import QueryError
 from .inputs import signed_in
 from .pages import bp
 from .pickers import LOOKUP_LIMIT, MAX_TYPED, _options, matches, shown_title
-from .present import entities
+from ..presentation import entities
 
 PER_ENTITY = 5  # matches of each entity, so that one large entity does not crowd out the others
 

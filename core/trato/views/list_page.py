@@ -25,7 +25,7 @@ from .inputs import signed_in
 from .listing import OPERATOR_LABELS, PAGE_SIZE, ListState, date_fields, filter_fields, select_fields
 from .mass import mass_fields
 from .pages import _entity, _fragment_or_page, bp
-from .present import Presenter, visible_fields
+from ..presentation import Presenter, visible_fields
 from .slots import fill, row_actions
 
 

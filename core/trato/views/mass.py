@@ -23,7 +23,7 @@ from .inline import editable_fields
 from .inputs import signed_in, submitted
 from .listing import ListState
 from .pages import _entity, bp
-from .present import visible_fields
+from ..presentation import visible_fields
 
 
 def mass_fields(entity: Entity, user: Any) -> list[Field]:

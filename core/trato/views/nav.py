@@ -8,7 +8,7 @@ from typing import Any
 from .. import access
 from ..i18n import _l
 from ..ui import NavItem
-from .present import entities
+from ..presentation import entities
 
 PRIORITY = 500  # after the plugins' own entries
 CUSTOM_GROUP = _l("More records")

@@ -19,7 +19,7 @@ from ..i18n import _
 from ..records import RecordData, RecordNotFound, SaveRefused, StaleRecord, ValidationFailed
 from .inputs import (as_text, currencies, defaults, form_errors, form_fields, inputs, sections, signed_in,
                      submitted)
-from .present import Presenter, entities
+from ..presentation import Presenter, entities
 from .related import related_lists, timeline
 from .slots import collect, fill, fragments, rendered
 from .tabs import detail_tabs

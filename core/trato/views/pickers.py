@@ -26,7 +26,7 @@ from ..search.match import fold
 from .inputs import signed_in
 from .listing import OPERATOR_LABELS
 from .pages import _entity, bp
-from .present import entities, visible_fields
+from ..presentation import entities, visible_fields
 
 LOOKUP_LIMIT = 20
 MAX_TYPED = 200  # characters of the typed text that are read: enough for any title

@@ -19,7 +19,7 @@ from ..records.audit import AuditEntry
 from ..records.count import Count, count
 from ..records.query import COUNT_THRESHOLD
 from ..roles import shares
-from .present import entities, visible_fields
+from ..presentation import entities, visible_fields
 
 RELATED_LIMIT = 10
 TIMELINE_LIMIT = 50

@@ -37,7 +37,7 @@ from ..transfer.reading import CHOICES, CsvFile, EncodingUndecided, Undecodable,
 from .inputs import signed_in
 from .listing import ListState
 from .pages import _entity, _fragment_or_page
-from .present import visible_fields
+from ..presentation import visible_fields
 
 bp = Blueprint("transfer", __name__)
 

@@ -14,15 +14,15 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 
-from .. import access, records
-from ..directory import team_names, user_names
-from ..entities import Entity, EntityRegistry, UnknownEntity
-from ..fields import Field, Money, localize
-from ..formatting import money, percent
-from ..i18n import _
-from ..records import RecordData
-from ..records.links import title_text
-from ..records.links import titles as link_titles
+from . import access, records
+from .directory import team_names, user_names
+from .entities import Entity, EntityRegistry, UnknownEntity
+from .fields import Field, Money, localize
+from .formatting import money, percent
+from .i18n import _
+from .records import RecordData
+from .records.links import title_text
+from .records.links import titles as link_titles
 
 
 @dataclass(frozen=True)
