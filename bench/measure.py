@@ -82,7 +82,7 @@ def replay(engine: Engine, captured: Captured) -> float | None:
             if many:
                 cursor.executemany(sql, params)
             else:
-                cursor.execute(sql, params or None)  # an empty mapping (exec_driver_sql's) is no parameters
+                cursor.execute(sql, params or ())  # an empty mapping (exec_driver_sql's) is no parameters
             if cursor.description is not None:
                 cursor.fetchall()
         took = time.perf_counter() - start
