@@ -96,3 +96,15 @@ def test_an_invoice_in_dollars_keeps_the_rate_of_its_issue_date(spain):
     session().commit()
     issued = issue(invoice.id, user=None)
     assert (issued["exchange_rate"], issued["total"]) == (Decimal("0.9234"), Money(Decimal("121.00"), "USD"))
+
+
+def test_the_simplified_limit_of_art_4_1_activities(spain, monkeypatch):
+    monkeypatch.setenv("TRATO_INVOICING_SIMPLIFIED_LIMIT", "3000")
+    anonymous = customer("Cafetería Lur", tax_id=None)
+    ticket = create_invoice({"account_id": anonymous.id, "issue_date": ON, "kind": "simplified"},
+                            [line("2000.00")], user=None)   # 2,420.00 with VAT
+    assert issue(ticket.id, user=None)["number"] == "FS2026-00001"
+    over = create_invoice({"account_id": anonymous.id, "issue_date": ON, "kind": "simplified"},
+                          [line("2500.00")], user=None)
+    assert errors_of(lambda: issue(over.id, user=None)) == {
+        "kind": ["A simplified invoice may not exceed 3000 EUR: issue a full invoice."]}

@@ -9,8 +9,9 @@ invoice is locked (models.invoice_lock).
 """
 from __future__ import annotations
 
+import os
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from flask import current_app
@@ -30,8 +31,10 @@ LINE = "invoicing_invoice_line"
 SERIES = {"invoice": "invoicing_invoice", "simplified": "invoicing_simplified",
           "rectifying": "invoicing_rectifying"}
 # RD 1619/2012 art. 4: a simplified invoice up to 400 € (VAT included); up to 3,000 € for the activities of
-# art. 4.1 (retail, hospitality, transport...), which a business under it sets as INVOICING_SIMPLIFIED_LIMIT.
+# art. 4.1 (retail, hospitality, transport...), which a business under it sets in the environment variable
+# TRATO_INVOICING_SIMPLIFIED_LIMIT (or the app's config key INVOICING_SIMPLIFIED_LIMIT).
 SIMPLIFIED_LIMIT = Decimal(400)
+LIMIT_VARIABLE = "TRATO_INVOICING_SIMPLIFIED_LIMIT"
 TAX_FIELDS = ("tax_id", "surcharge_id", "withholding_id")
 
 
@@ -99,7 +102,12 @@ def _customer(invoice: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _limit() -> Decimal:
-    return Decimal(str(current_app.config.get("INVOICING_SIMPLIFIED_LIMIT", SIMPLIFIED_LIMIT)))
+    """The simplified invoice's limit in the company's currency; a value that is no amount counts as unset."""
+    given = os.environ.get(LIMIT_VARIABLE) or current_app.config.get("INVOICING_SIMPLIFIED_LIMIT")
+    try:
+        return Decimal(str(given)) if given else SIMPLIFIED_LIMIT
+    except InvalidOperation:
+        return SIMPLIFIED_LIMIT
 
 
 def _customer_errors(invoice: Mapping[str, Any], customer: Mapping[str, Any], total_in_base: Money,
