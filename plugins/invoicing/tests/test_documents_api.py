@@ -46,8 +46,10 @@ def test_header_buttons_the_credit_note_form_and_the_account_tabs(spain_app, mak
     admin = make_user(admin=True)
     with spain_app.app_context():
         account = customer("Talleres Zubia")
-        invoice = records.create("invoicing_invoice", {"account_id": account.id, "issue_date": date(2026, 11, 2),
-                                                       "lines": [line("80.00")]}, user=admin)
+        contact = records.create("contacts_contact", {"last_name": "Zubia", "account_id": account.id}, user=admin)
+        invoice = records.create("invoicing_invoice", {"account_id": account.id, "contact_id": contact.id,
+                                                       "issue_date": date(2026, 11, 2), "lines": [line("80.00")]},
+                                 user=admin)
     client = client_as(admin)
     page = client.get(f"/r/invoicing_invoice/{invoice.id}").get_data(as_text=True)
     assert f"/invoicing/invoicing_invoice/{invoice.id}/issue" in page and "Issue" in page
@@ -64,5 +66,8 @@ def test_header_buttons_the_credit_note_form_and_the_account_tabs(spain_app, mak
     assert "Credit note drafted" in made.get_data(as_text=True)
     tabs = client.get(f"/r/contacts_account/{account.id}").get_data(as_text=True)
     assert "Quotes" in tabs and "Sales orders" in tabs and "F2026-00001" in tabs
+    on_contact = client.get(f"/r/contacts_contact/{contact.id}", headers={"Accept-Language": "es"}).get_data(
+        as_text=True)
+    assert "Pedidos de venta" in on_contact and "F2026-00001" in on_contact and "Aún no hay presupuestos." in on_contact
     spanish = client.get(f"/r/invoicing_invoice/{invoice.id}", headers={"Accept-Language": "es"})
-    assert spanish.status_code == 200
+    assert spanish.status_code == 200 and "Crear abono" in spanish.get_data(as_text=True)

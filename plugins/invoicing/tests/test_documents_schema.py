@@ -37,3 +37,7 @@ def test_enabling_makes_the_series_and_every_list_opens(invoicing_app, client_as
         assert str(model.__entity__.plural) in page.text
     menu = client.get("/r/invoicing_invoice/").text
     assert "Invoicing" in menu and "Sales orders" in menu
+    for entity, heading in (("invoicing_quote", "Presupuesto"), ("invoicing_order", "Pedido de venta"),
+                            ("invoicing_invoice", "Factura")):
+        form = client.get(f"/r/{entity}/new", headers={"Accept-Language": "es"})
+        assert form.status_code == 200 and heading in form.text and "Descuento global" in form.text
