@@ -142,3 +142,22 @@ def test_the_admin_page_says_what_was_indexed_and_why_and_its_switch_drops_it(ap
         assert "ix_trade_account_employees_btree_filter" not in _indexes()
     assert client.post("/admin/filter-indexes/trade_account/nothing/btree", data={"keep": "1"}).status_code == 404
     assert client_as("user").get("/admin/filter-indexes").status_code in (302, 403)
+
+
+def test_slow_runs_noted_at_once_by_many_threads_count_each_and_queue_one_build(app, accounts):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from trato.filter_indexes.watch import observe
+    from trato.models import Job
+
+    def note(_: int) -> None:
+        with app.app_context():
+            observe(records.query("trade_account", user=None).entity, [("employees", "lte")], 999.0)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(note, range(8)))
+    with app.app_context():
+        assert db.session().get(SlowFilter, ("trade_account", "employees", "lte")).runs == 8
+        builds = db.session().scalars(select(Job).where(Job.task == "core.build_filter_index")).all()
+        assert len(builds) == 1 and builds[0].status == "done"
+        assert db.session().get(FilterIndex, ("trade_account", "employees", "btree")).state == "built"

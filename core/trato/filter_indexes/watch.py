@@ -69,7 +69,7 @@ def _note(entity: Entity, pairs: list[tuple[str, str]], elapsed_ms: int, after: 
                 entity=entity.name, field=field, kind=kind, name=index_name(entity.table.name, column, kind),
                 state=QUEUED if supported else UNSUPPORTED, changed_at=now,
                 reason=_reason(op, runs, elapsed_ms) if supported else "no index of this database serves it",
-            ).on_conflict_do_nothing()).rowcount
+            ).on_conflict_do_nothing().returning(FilterIndex.name)).first() is not None  # rowcount is -1 here
             if claimed and supported:
                 due.append((field, kind))
     return due
