@@ -31,7 +31,7 @@ def test_issuing_numbers_snapshots_and_keeps_the_pdf(spain):
     issued = issue(draft.id, user=None)
     assert (issued["number"], issued["status"], issued["kind"]) == ("F2026-00001", "issued", "invoice")
     assert (issued["customer_name"], issued["customer_tax_id"]) == ("Talleres Zubia SL", "B95472163")
-    assert issued["customer_address"] == "Gran Vía 1\n48001 Bilbao\nES"
+    assert issued["customer_address"] == "Gran Vía 1\n48001 Bilbao\nSpain"
     assert (issued["exchange_rate"], issued["total"], issued["balance"]) == (Decimal("1"), eur("176.00"),
                                                                              eur("176.00"))
     rows = session().scalars(select(InvoiceTax).where(InvoiceTax.invoice_id == issued.id))
