@@ -141,6 +141,21 @@ def test_a_series_restarts_each_fiscal_year_of_a_company_starting_in_april(app):
     assert counters(app, "invoice") == {2025: (4, 3), 2026: (3, 2), 2027: (2, 1)}
 
 
+def test_a_series_made_in_a_transaction_of_its_own_reads_nothing_through_the_apps_session(app):
+    """A plugin's set-up makes its series in the enabling transaction: the company it reads for the fiscal year
+    must come through that transaction, or the app's session is left with a read open behind it (on SQLite, a
+    stale snapshot whose next write fails at once with "database is locked")."""
+    with app.app_context():
+        app_session = db.session()
+        with app.extensions["trato"].sessionmaker() as own, own.begin():
+            numbering.create_series("x_claim", "C{fy}-{seq:03}", reset_yearly=True, session=own)
+            issued = numbering.take(own, own.scalar(select(numbering.Series).where(
+                numbering.Series.code == "x_claim")), date(2026, 5, 1))
+        assert issued.text == "C2026-001" and not app_session.in_transaction()
+        app_session.add(Company(legal_name="Written after"))
+        app_session.commit()
+
+
 def test_a_series_that_does_not_restart_counts_across_years(app):
     make_series(app, pattern="F{year}-{seq:03}")
     assert [take(app, on=d).text for d in (date(2026, 12, 31), date(2027, 1, 1))] == ["F2026-001", "F2027-002"]

@@ -186,23 +186,27 @@ def sample(pattern: str, sequence: int, *, reset_yearly: bool = False, company: 
     return render(pattern, sequence, on, companies.fiscal_year(_company_info(company), on))
 
 
-def _company_info(company: int | None) -> companies.CompanyInfo:
-    return companies.default_company() if company is None else companies.get(company)
+def _company_info(company: int | None, session: Session | None = None) -> companies.CompanyInfo:
+    """Read through `session` when the caller has one: a series made or a number taken in a transaction of
+    its own (a plugin's set-up, a demo) must not leave the app's session with a read open behind it."""
+    return companies.default_company(session) if company is None else companies.get(company, session)
 
 
 def _start_month(company: int | None) -> int:
     return _company_info(company).fiscal_year_start_month
 
 
-def _period(series: Series, on: date) -> int:
-    return companies.fiscal_year(_company_info(series.company_id), on) if series.reset_yearly else WHOLE_LIFE
+def _period(series: Series, on: date, session: Session | None = None) -> int:
+    if not series.reset_yearly:
+        return WHOLE_LIFE
+    return companies.fiscal_year(_company_info(series.company_id, session), on)
 
 
-def _fiscal_year(series: Series, on: date) -> int | None:
+def _fiscal_year(series: Series, on: date, session: Session | None = None) -> int | None:
     """The fiscal year for {fy}; None, and no company read, when the pattern does not show it."""
     if "{fy" not in series.pattern:
         return None
-    return companies.fiscal_year(_company_info(series.company_id), on)
+    return companies.fiscal_year(_company_info(series.company_id, session), on)
 
 
 def _find(session: Session, code: str, company: int | None, lock: bool) -> Series:
@@ -238,17 +242,17 @@ def in_transaction(session: Session) -> bool:
 
 def take(session: Session, series: Series, on: date) -> Issued:
     """The next number of a series whose row the caller's transaction holds locked."""
-    period = _period(series, on)
+    period = _period(series, on, session)
     counter = _counter(session, series, period)
     sequence = counter.next_number
     counter.next_number, counter.last_issued = sequence + 1, sequence
     session.flush()
-    return _issued(series, period, sequence, on)
+    return _issued(series, period, sequence, on, session)
 
 
-def _issued(series: Series, period: int, sequence: int, on: date) -> Issued:
+def _issued(series: Series, period: int, sequence: int, on: date, session: Session | None = None) -> Issued:
     return Issued(series.code, period if series.reset_yearly else None, sequence,
-                  render(series.pattern, sequence, on, _fiscal_year(series, on)))
+                  render(series.pattern, sequence, on, _fiscal_year(series, on, session)))
 
 
 def next_number(code: str, *, on: date | None = None, company: int | None = None) -> Issued:
@@ -272,7 +276,7 @@ def preview(code: str, on: date | None = None, *, company: int | None = None) ->
 
 
 def _info(session: Session, series: Series, on: date) -> SeriesInfo:
-    period = _period(series, on)
+    period = _period(series, on, session)
     counter = session.get(SeriesCounter, (series.id, period))
     return SeriesInfo(series.id, series.code, series.label, series.pattern, series.reset_yearly,
                       series.company_id, period if series.reset_yearly else None,
@@ -319,7 +323,7 @@ def _check_company(company: int | None) -> int | None:
 def _set_next(session: Session, series: Series, next_value: int, on: date) -> None:
     if not isinstance(next_value, int) or isinstance(next_value, bool) or next_value < 1:
         raise NumberingError(_("The next number is a whole number from 1 up."), "next_number")
-    counter = _counter(session, series, _period(series, on))
+    counter = _counter(session, series, _period(series, on, session))
     if next_value <= counter.last_issued:
         raise NumberingError(_("Numbers up to %(last)d have been issued and are never reused: the next number "
                                "must be above %(last)d.", last=counter.last_issued), "next_number")

@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import db
 from ..errors import TratoError
@@ -63,18 +64,20 @@ class CompanyInfo:
         return self.trade_name or self.legal_name
 
 
-def default_company() -> CompanyInfo:
-    """The company records and documents belong to unless they say otherwise (there is always exactly one)."""
-    for info in _companies().values():
+def default_company(session: Session | None = None) -> CompanyInfo:
+    """The company records and documents belong to unless they say otherwise (there is always exactly one).
+    `session`: read through it (a caller's own transaction, such as a plugin's set-up) rather than the
+    app's session."""
+    for info in _companies(session).values():
         if info.is_default:
             return info
     raise CompanyNotFound("no default company: the database is not migrated (run `trato db upgrade`)")
 
 
-def get(company_id: int) -> CompanyInfo:
-    """The company with this id; `CompanyNotFound` if there is none."""
+def get(company_id: int, session: Session | None = None) -> CompanyInfo:
+    """The company with this id; `CompanyNotFound` if there is none. `session` as for `default_company`."""
     try:
-        return _companies()[int(company_id)]
+        return _companies(session)[int(company_id)]
     except (KeyError, TypeError, ValueError):
         raise CompanyNotFound(f"there is no company with id {company_id!r}") from None
 
@@ -139,9 +142,9 @@ def country_name(code: str, locale: str) -> str:
         return code
 
 
-def _companies() -> dict[int, CompanyInfo]:
+def _companies(session: Session | None = None) -> dict[int, CompanyInfo]:
     """Every company by id, read once per request: there are a handful, and documents ask for them often."""
     if "trato_companies" not in g:
-        rows = db.session().scalars(select(Company).order_by(Company.id))
+        rows = (session or db.session()).scalars(select(Company).order_by(Company.id))
         g.trato_companies = {row.id: info(row) for row in rows}
     return g.trato_companies  # type: ignore[no-any-return]
