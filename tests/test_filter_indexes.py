@@ -161,3 +161,26 @@ def test_slow_runs_noted_at_once_by_many_threads_count_each_and_queue_one_build(
         builds = db.session().scalars(select(Job).where(Job.task == "core.build_filter_index")).all()
         assert len(builds) == 1 and builds[0].status == "done"
         assert db.session().get(FilterIndex, ("trade_account", "employees", "btree")).state == "built"
+
+
+def test_a_field_changing_type_keeps_its_filter_index_in_line(app, client_as, make_user):
+    from trato.schema import FieldSpec, TypeChange, add_field, change_field_type
+
+    admin = make_user(admin=True)
+    with app.app_context():
+        add_field("trade_account", FieldSpec("code", "text", {"en": "Code", "es": "Código"}), user=admin)
+        records.bulk_create("trade_account", [{"name": f"C{i}", "cf_code": str(i)} for i in range(5)], user=None)
+    client = client_as("admin")
+    for _ in range(2):
+        client.get("/r/trade_account/?code=3")
+    with app.app_context():
+        name = db.session().get(FilterIndex, ("trade_account", "cf_code", "btree")).name
+        assert name in _indexes()
+        db.session().rollback()
+        change_field_type("trade_account", "cf_code", TypeChange("integer"), user=admin)
+        state = app.extensions["trato"]
+        with state.engine.begin() as conn:
+            sync(conn, state.entities.all())
+        db.session().rollback()
+        assert name in _indexes()  # an integer takes a btree index too: made again on the converted column
+        assert db.session().get(FilterIndex, ("trade_account", "cf_code", "btree")).state == "built"
