@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import column, insert, select, table
 from sqlalchemy.orm import Session
 
-from trato import Money, demo_owners, numbering
+from trato import Money, companies, demo_owners, numbering
 
+from .issuing import country_name
 from .models import Invoice, InvoiceLine, InvoiceTax, Order, OrderLine, Quote, QuoteLine
 from .setup import SERIES
 from .totals import document_totals, tax_rows
@@ -87,9 +88,9 @@ class DemoWriter:
         """An issued invoice: numbered in its series, the customer kept, its tax rows frozen."""
         kind = values.get("kind", "invoice")
         town = " ".join(part for part in (account.billing_postcode, account.billing_city) if part)
+        country = country_name(account.billing_country, companies.default_company().locale)
         snapshot = {"customer_name": account.legal_name or account.name, "customer_tax_id": account.tax_id,
-                    "customer_address": "\n".join(p for p in (account.billing_street, town, account.billing_country)
-                                                  if p) or None}
+                    "customer_address": "\n".join(p for p in (account.billing_street, town, country) if p) or None}
         code = {"invoice": "invoicing_invoice", "rectifying": "invoicing_rectifying"}[kind]
         base = {"kind": kind, "account_id": account.id, "issue_date": on, "operation_date": on,
                 "status": "issued", "number": self.number(code, on), "exchange_rate": D(1), "advance": False,

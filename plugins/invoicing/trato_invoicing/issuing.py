@@ -89,7 +89,7 @@ def _line_errors(invoice: Mapping[str, Any], lines: list[Mapping[str, Any]], on:
     return {i: records.ByLine(found) for i, found in errors.items() if found}
 
 
-def _country(code: str | None, locale: str) -> str | None:
+def country_name(code: str | None, locale: str) -> str | None:
     """A country's name in the company's language, as the letterhead names its own."""
     if not code:
         return None
@@ -103,7 +103,7 @@ def _customer(invoice: Mapping[str, Any]) -> dict[str, Any]:
     """The customer's name, tax id and address as they are now, kept on the invoice."""
     account = records.get("contacts_account", invoice["account_id"], user=None)
     town = " ".join(part for part in (account["billing_postcode"], account["billing_city"]) if part)
-    country = _country(account["billing_country"], companies.company_for(INVOICE, invoice).locale)
+    country = country_name(account["billing_country"], companies.company_for(INVOICE, invoice).locale)
     address = "\n".join(part for part in (account["billing_street"], town, country) if part)
     terms = records.query("catalog_customer_terms", user=None).where(
         {"customer": str(RecordLink("contacts_account", account.id))}).page(limit=1).items
