@@ -11,6 +11,8 @@ from trato_invoicing.models import InvoiceTax
 
 from test_documents_support import customer, eur, line, position, product, tax
 
+pytest_plugins = ("test_documents_support",)  # its fixtures: spain, spain_app
+
 
 def totals(record):
     return tuple(record[name] for name in ("net_amount", "tax_amount", "surcharge_amount", "withholding_amount",
@@ -87,3 +89,24 @@ def test_a_line_giving_only_a_product_gets_its_price_and_taxes_from_the_catalog(
                                                position("Domestic private customer"),
                                                "lines": [{"product_id": consulting.id, "quantity": "1"}]}, user=None)
     assert totals(quote) == (eur("80.00"), eur("16.80"), eur("0.00"), eur("0.00"), eur("96.80"))
+
+
+def test_the_form_works_the_totals_out_as_lines_are_typed(spain_app, make_user, client_as):
+    admin = make_user(admin=True)
+    with spain_app.app_context():
+        consulting = product("CONS", "80.00")
+        account = customer()
+        vat = tax("IVA21")
+    client = client_as(admin)
+    live = client.post("/r/invoicing_invoice/lines/totals", data={
+        "account_id": account.id, "kind": "invoice", "issue_date": "2026-11-02",
+        "lines.invoicing_invoice_line.shown": "1", "lines.invoicing_invoice_line": ["r1", "r2"],
+        "lines.invoicing_invoice_line.r1.product_id": consulting.id,
+        "lines.invoicing_invoice_line.r1.quantity": "2",
+        "lines.invoicing_invoice_line.r2.description": "Desplazamiento",
+        "lines.invoicing_invoice_line.r2.quantity": "1",
+        "lines.invoicing_invoice_line.r2.unit_price": "30.00 EUR",
+        "lines.invoicing_invoice_line.r2.tax_id": vat})
+    assert live.status_code == 200
+    text = live.get_data(as_text=True)
+    assert "160.00" in text and "30.00" in text and "229.90" in text  # (160 + 30) x 1.21
