@@ -17,7 +17,7 @@ from .demo import DemoOwner, demo_owners
 from .entities import EntityInfo, Record, line_columns, record_columns
 from .errors import TratoError
 from .fields import FieldType, FieldValueError, Money, Option, RecordLink, field
-from .hooks import Plugin, hookimpl, hookspec
+from .hooks import Plugin, for_entities, hookimpl, hookspec
 from .hooks.calls import call_hook
 from .jobs import JobContext, TaskRegistry, crontab, submit
 from .records import (
@@ -70,6 +70,7 @@ __all__ = [
     "extras",
     "field",
     "fields",
+    "for_entities",
     "hookimpl",
     "hookspec",
     "line_columns",

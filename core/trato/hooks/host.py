@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import specs
 from .discovery import PluginRecord
-from .markers import PROJECT
+from .markers import ENTITIES_ATTR, PROJECT
 
 log = logging.getLogger("trato.hooks")
 
@@ -56,10 +56,28 @@ class EnabledHooks:
     def __getattr__(self, name: str) -> Any:
         caller = self._cache.get(name)
         if caller is None:
-            disabled = [r.hooks for r in self._host.loaded.values() if r.name not in self._host.enabled]
-            caller = self._host.pm.subset_hook_caller(name, remove_plugins=disabled)
+            caller = self._host.pm.subset_hook_caller(name, remove_plugins=self._disabled())
             self._cache[name] = caller
         return caller
+
+    def for_entity(self, name: str, entity: str) -> Any:
+        """Hook `name` as called for a record of `entity`: without the plugins whose implementations all
+        declared other entities (`for_entities`)."""
+        key = f"{name}\0{entity}"
+        caller = self._cache.get(key)
+        if caller is None:
+            elsewhere: dict[object, bool] = {}
+            for impl in getattr(self._host.pm.hook, name).get_hookimpls():
+                declared = getattr(impl.function, ENTITIES_ATTR, None)
+                about_others = declared is not None and entity not in declared
+                elsewhere[impl.plugin] = elsewhere.get(impl.plugin, True) and about_others
+            skipped = [plugin for plugin, other in elsewhere.items() if other]
+            caller = self._host.pm.subset_hook_caller(name, remove_plugins=[*self._disabled(), *skipped])
+            self._cache[key] = caller
+        return caller
+
+    def _disabled(self) -> list[Any]:
+        return [r.hooks for r in self._host.loaded.values() if r.name not in self._host.enabled]
 
 
 class PluginHost:

@@ -294,13 +294,16 @@ def audit_row(action: str, entity: Entity, record: RecordData, user: Any, at: da
             "at": at, "changes": diff}
 
 
-def hook(name: str) -> Any:
+def hook(name: str, entity: Entity | None = None) -> Any:
     """The enabled plugins' implementations of hook `name`, or None when there are none.
 
     Looked up once per service call, so that a bulk call of thousands of
-    records pays nothing for hooks that no plugin implements.
+    records pays nothing for hooks that no plugin implements; given the
+    `entity` written, without the plugins that declared (`for_entities`)
+    that their implementations are about other entities.
     """
-    caller = getattr(current_app.extensions["trato"].plugins.hook, name)
+    hooks = current_app.extensions["trato"].plugins.hook
+    caller = getattr(hooks, name) if entity is None else hooks.for_entity(name, entity.name)
     return caller if caller.get_hookimpls() else None
 
 

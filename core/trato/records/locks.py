@@ -97,7 +97,7 @@ def check_change(entity: Entity, before: RecordData, changed: Iterable[str], rec
 
 def check_delete(entity: Entity, records: Sequence[RecordData], user: Any, action: str = DELETE) -> None:
     """RecordLocked for the first locked record, SaveRefused for the first a `before_delete` hook vetoes."""
-    record_lock, before_delete = hook("record_lock"), hook("before_delete")
+    record_lock, before_delete = hook("record_lock"), hook("before_delete", entity)
     for record in records:
         why = reason(entity, record, record_lock)
         if why is not None:
@@ -125,6 +125,6 @@ def kept(entity: Entity, record: Mapping[str, Any]) -> bool:
 
 def purgeable(entity: Entity, records: Sequence[RecordData]) -> list[int]:
     """The ids of `records` the retention job may purge: not kept, not locked, not vetoed by `before_delete`."""
-    record_lock, before_delete = hook("record_lock"), hook("before_delete")
+    record_lock, before_delete = hook("record_lock"), hook("before_delete", entity)
     return [r.id for r in records if not kept(entity, r) and reason(entity, r, record_lock) is None
             and vetoed(before_delete, entity, r, None) is None]

@@ -47,7 +47,7 @@ def bulk_create(entity: str | Entity, rows: Sequence[Mapping[str, Any]], *, user
         loaded = loaded_with(line_errors, lambda: load_all(session, e, e.schemas["create"], own, user))
         names = [f.name for f in writable(e)]
         now, uid = utcnow(), user_id(user)
-        before_save, after_save = hook("before_save"), hook("after_save")
+        before_save, after_save = hook("before_save", e), hook("after_save", e)
         assigned = [f for f in e.fields.values() if f.type.assigned]
         params = []
         for index, values in enumerate(loaded):
@@ -91,7 +91,7 @@ def bulk_update(entity: str | Entity, items: Sequence[Change], *, user: Any) -> 
         loaded = loaded_with(line_errors, lambda: load_all(session, e, e.schemas["update"], own, user, current))
         names = [f.name for f in writable(e)]
         now, uid = utcnow(), user_id(user)
-        before_save, after_save = hook("before_save"), hook("after_save")
+        before_save, after_save = hook("before_save", e), hook("after_save", e)
         record_lock = hook("record_lock")
         results = []
         for item, values in zip(items, loaded):
@@ -150,7 +150,7 @@ def _move(entity: str | Entity, ids: Iterable[int], user: Any, versions: Mapping
         else:  # a locked record, or one a `before_delete` hook vetoes, stays
             check_delete(e, [current[i] for i in ids], user)
         now, uid, table = utcnow(), user_id(user), e.table
-        after_delete = hook("after_delete")
+        after_delete = hook("after_delete", e)
         results = []
         for record_id in ids:
             before = current[record_id]
