@@ -136,13 +136,13 @@ def count(session: Session, statement: Select[Any], key: ColumnElement[Any], thr
     """
     keys = statement.with_only_columns(key)
     table = key.table  # type: ignore[attr-defined]
-    read = plan(session, keys, table)
-    if read.estimate is not None and read.estimate > threshold * TRUSTED_MARGIN:
-        return Count(read.estimate, "estimate")
+    estimate = plan(session, keys, table).estimate if session.get_bind().dialect.name == "postgresql" else None
+    if estimate is not None and estimate > threshold * TRUSTED_MARGIN:
+        return Count(estimate, "estimate")
     if (filters is not None and plan(session, filters, table).scans
             and _capped(session, select(key), threshold + 1) > threshold):
-        if read.estimate is not None:
-            return Count(max(read.estimate, seen), "estimate")
+        if estimate is not None:
+            return Count(max(estimate, seen), "estimate")
         if seen:
             return Count(seen, "at_least")
         small = _capped(session, keys, SCAN_CAP + 1)
@@ -150,6 +150,6 @@ def count(session: Session, statement: Select[Any], key: ColumnElement[Any], thr
     exact = _capped(session, keys, threshold + 1)
     if exact <= threshold:
         return Count(exact, "exact")
-    if read.estimate is not None:
-        return Count(max(read.estimate, exact), "estimate")
+    if estimate is not None:
+        return Count(max(estimate, exact), "estimate")
     return Count(exact, "at_least")
