@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, ngettext, npgettext, pgettext
 from jinja2 import (
     BaseLoader, StrictUndefined, Template, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, nodes,
 )
@@ -47,7 +47,8 @@ def environment(loader: BaseLoader) -> DocumentEnvironment:
                               extensions=["jinja2.ext.i18n"])
     for name in ("cycler", "joiner", "namespace", "lipsum", "dict"):  # objects with internals to climb from
         del env.globals[name]
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,  # type: ignore[attr-defined]
+                                  npgettext=npgettext)
     return env
 
 

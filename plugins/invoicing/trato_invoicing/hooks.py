@@ -2,7 +2,7 @@
 
 The documents' own hooks are here; each other part of the plugin (billing, quoting, recurring) keeps its
 implementations in its own `hooks` module, named `<part>_<hook>` with `@hookimpl(specname=...)`, and they are
-brought in below so that the plugin registers one module.
+brought in here so that the plugin registers one module.
 """
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
 
 from . import api, conversion, demo, issuing, numbers, pending, printing, setup, slots
+from .billing.hooks import *  # noqa: F403  (the billing part's implementations)
+from .quoting.hooks import *  # noqa: F403  (the quoting part's)
+from .recurring.hooks import *  # noqa: F403  (the recurring part's)
 from .models import ENTITIES
 from .views import bp
 
@@ -97,8 +100,3 @@ def demo_data(session: Session, locale: str) -> None:
 def plugin_enabled(name: str, session: Session) -> None:
     if name == "invoicing":
         setup.install(session)
-
-
-from .billing.hooks import *  # noqa: F401,F403
-from .quoting.hooks import *  # noqa: F401,F403
-from .recurring.hooks import *  # noqa: F401,F403

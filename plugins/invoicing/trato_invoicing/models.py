@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
@@ -28,7 +29,7 @@ INVOICE_KINDS = [("invoice", _l("Invoice")), ("simplified", _l("Simplified invoi
                  ("rectifying", _l("Rectifying invoice"))]
 INVOICE_STATUSES = [("draft", _l("Draft")), ("issued", _l("Issued"))]
 PAYMENT_STATUSES = [("unpaid", _l("Unpaid")), ("partly_paid", _l("Partly paid")), ("paid", _l("Paid")),
-                    ("overdue", _l("Overdue"))]
+                    ("overdue", lazy_pgettext("payment status", "Overdue"))]
 # AEAT's codes of the reasons for a rectifying invoice (RD 1619/2012 art. 15; SII's TipoRectificativa).
 RECTIFICATION_REASONS = [
     ("R1", _l("R1: error founded in law or art. 80 One, Two and Six LIVA")),
