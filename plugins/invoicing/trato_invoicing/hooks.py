@@ -12,7 +12,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
+from trato import ApiAction, Fragment, NavItem, RecordData, access, for_entities, hookimpl
 
 from . import api, conversion, demo, issuing, numbers, pending, printing, setup, slots
 from .billing.hooks import *  # noqa: F403  (the billing part's implementations)
@@ -60,6 +60,7 @@ def navigation(user: Any) -> list[NavItem]:
 
 
 @hookimpl
+@for_entities(*DOCUMENTS)
 def before_save(entity: str, values: dict[str, Any], previous: RecordData | None, user: Any) -> None:
     """What the documents' own code gives a save (pending), and a new quote's or order's number."""
     if entity in DOCUMENTS:
@@ -69,6 +70,7 @@ def before_save(entity: str, values: dict[str, Any], previous: RecordData | None
 
 
 @hookimpl
+@for_entities(issuing.INVOICE)
 def after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
     """A draft invoice's quantities are checked and its tax rows rewritten on every save; the save that
     issues it writes them a last time (its `previous` is still the draft), and later saves leave them."""
@@ -79,6 +81,7 @@ def after_save(entity: str, record: RecordData, previous: RecordData | None, use
 
 
 @hookimpl
+@for_entities(issuing.INVOICE)
 def after_delete(entity: str, record: RecordData, user: Any) -> None:
     """A draft invoice of an order binned: what it invoiced is open again on the order."""
     if entity == issuing.INVOICE and record["order_id"] is not None:

@@ -7,7 +7,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import ApiEndpoint, Fragment, NavItem, RecordData, TaskRegistry, access, crontab, hookimpl
+from trato import ApiEndpoint, Fragment, NavItem, RecordData, TaskRegistry, access, crontab, for_entities, hookimpl
 
 from . import api, balances, books, issuing, payments_tab, setup, statement, terms, widgets
 from . import tasks as billing_tasks
@@ -26,6 +26,7 @@ def billing_entities() -> list[type]:
 
 
 @hookimpl(specname="before_save")
+@for_entities("invoicing_payment_term", Payment.__tablename__, balances.INVOICE)
 def billing_before_save(entity: str, values: dict[str, Any], previous: RecordData | None) -> Any:
     """Terms' instalments must read; payments must fit their invoice; an issued invoice's standing is
     worked out from its payments."""
@@ -42,12 +43,14 @@ def billing_before_save(entity: str, values: dict[str, Any], previous: RecordDat
 
 
 @hookimpl(specname="after_save")
+@for_entities(Payment.__tablename__)
 def billing_after_save(entity: str, record: RecordData) -> None:
     if entity == Payment.__tablename__:
         balances.refresh(record["invoice_id"])
 
 
 @hookimpl(specname="after_delete")
+@for_entities(Payment.__tablename__)
 def billing_after_delete(entity: str, record: RecordData) -> None:
     if entity == Payment.__tablename__:
         balances.refresh(record["invoice_id"])

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from trato import ApiAction, Fragment, RecordData, access, hookimpl
+from trato import ApiAction, Fragment, RecordData, access, for_entities, hookimpl
 
 from . import deals, links, revisions, sending
 from .models import QuoteLink, QuoteResponse  # noqa: F401 (their tables join the plugin's metadata)
@@ -54,6 +54,7 @@ def quoting_page_slot(slot: str, entity: str | None, record: Any, user: Any) -> 
 
 
 @hookimpl(specname="before_save", trylast=True)
+@for_entities(QUOTE)
 def quoting_before_save(entity: str, values: dict[str, Any], previous: RecordData | None,
                         user: Any) -> dict[str, str] | None:
     """A revision gets its number and place (after the documents' own before_save); a quote with a newer
@@ -68,6 +69,7 @@ def quoting_before_save(entity: str, values: dict[str, Any], previous: RecordDat
 
 
 @hookimpl(specname="after_save")
+@for_entities(QUOTE)
 def quoting_after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
     if entity == QUOTE and record.get("status") == "accepted" and (previous is None
                                                                    or previous.get("status") != "accepted"):

@@ -7,7 +7,7 @@ from typing import Any
 import click
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from trato import Fragment, JobContext, NavItem, RecordData, TaskRegistry, access, crontab, hookimpl
+from trato import Fragment, JobContext, NavItem, RecordData, TaskRegistry, access, crontab, for_entities, hookimpl
 
 from ..quoting.tabs import documents_tab
 from . import billing, proration
@@ -52,6 +52,7 @@ def recurring_cli_commands() -> list[Any]:
 
 
 @hookimpl(specname="before_save")
+@for_entities(ENTITY)
 def recurring_before_save(entity: str, values: dict[str, Any], previous: RecordData | None,
                           user: Any) -> dict[str, str] | None:
     if entity != ENTITY:
@@ -73,6 +74,7 @@ def recurring_before_save(entity: str, values: dict[str, Any], previous: RecordD
 
 
 @hookimpl(specname="after_save")
+@for_entities(ENTITY)
 def recurring_after_save(entity: str, record: RecordData, previous: RecordData | None, user: Any) -> None:
     if entity == ENTITY:
         proration.settle(record, previous)
