@@ -413,12 +413,17 @@ def after_save(entity: str, record: RecordData, previous: RecordData | None, use
     Runs inside the saving transaction, before its commit: records written
     here through `trato.records` commit together with it, and raising undoes
     the whole save. `previous` is None on create. Queue slow work as a job.
+    Declare the entities an implementation is about with `trato.for_entities`
+    (it works for `before_save`, `before_delete` and `after_delete` too):
+    saves of any other entity, bulk imports included, then skip the plugin
+    without a call.
 
     Example::
 
         @hookimpl
+        @for_entities("sales_deal")
         def after_save(entity, record, previous, user):
-            if entity == "sales_deal" and record["stage"] == "won" and (previous or {}).get("stage") != "won":
+            if record["stage"] == "won" and (previous or {}).get("stage") != "won":
                 submit("sales.celebrate", deal_id=record.id)
     """
 
