@@ -8,9 +8,9 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from trato import FieldType, Fragment, NavItem, RecordData, access, hookimpl, privacy, records
+from trato import ApiAction, FieldType, Fragment, NavItem, RecordData, access, hookimpl, privacy, records
 
-from . import demo, duplicates, hierarchy
+from . import demo, duplicates, hierarchy, merge_api
 from .fieldtypes import TAX_ID
 from .following import page_slot  # noqa: F401 (hook: Follow and Unfollow on contact lists)
 from .form_warning import reasons_of, warning
@@ -26,6 +26,12 @@ def entities() -> list[type]:
 @hookimpl
 def field_types() -> list[FieldType]:
     return [TAX_ID]
+
+
+@hookimpl
+def api_actions() -> list[ApiAction]:
+    """POST /api/v1/contacts_contact/<id>/merge and /api/v1/contacts_account/<id>/merge."""
+    return merge_api.actions()
 
 
 @hookimpl
