@@ -105,8 +105,8 @@ def register_core_views(app: Flask) -> None:
     from ..api import docs as api_docs
     from ..mailin import views as _mail_in_views  # noqa: F401  (adds the mail-in pages to admin)
     from . import (  # noqa: F401  (admin_* add to admin)
-        account, admin, admin_audit, admin_calendars, admin_companies, admin_documents, admin_entities, admin_filter_indexes, admin_locks,
-        admin_mail, admin_mail_templates,
+        account, admin, admin_audit, admin_calendars, admin_companies, admin_documents, admin_entities,
+        admin_filter_indexes, admin_locks, admin_mail, admin_mail_templates,
         admin_role_permissions, admin_roles,
         admin_series, admin_teams,
         admin_users, admin_versions, auth, forgot, home, jobs, profile, profile_mail, recycle_bin,

@@ -1,30 +1,14 @@
 """The `invoice_issued` hook: called once per issue inside the issuing transaction, with the number taken;
-a hook that raises refuses the issue, and the number is given back. A small plugin of this module listens."""
+a hook that raises refuses the issue, and the number is given back. A small plugin (issuing_spy.py) listens."""
 from datetime import date
-from typing import Any
 
 import pytest
-
-from trato import Plugin, RecordData, hookimpl, records
+from issuing_spy import SEEN, Refused, spy
 from trato_invoicing.issuing import create_invoice, issue
 
 from conftest import PLUGINS
 from test_documents_support import customer, line
-
-SEEN: list[tuple[str, str, Any]] = []
-spy = Plugin(name="spy", label="Spy", hooks="test_issuing_hook", requires=("invoicing",))
-
-
-class Refused(Exception):
-    """What the listener raises for an invoice it will not have issued."""
-
-
-@hookimpl(optionalhook=True)
-def invoice_issued(invoice: RecordData, user: Any) -> None:
-    stored = records.get("invoicing_invoice", invoice.id, user=None)   # in the same transaction: issued
-    SEEN.append((invoice["number"], stored["status"], user))
-    if invoice["total"].amount > 1000:
-        raise Refused(invoice["number"])
+from trato import records
 
 
 def test_the_hook_sees_the_issued_invoice_and_may_refuse_it(make_app):
