@@ -134,7 +134,9 @@ def test_reports_and_exports_read_the_replica_and_every_user_sees_their_own_writ
         with psycopg.connect(base + make_url(trato_db_url).database, connect_timeout=2) as conn:
             return conn.execute("SELECT count(*) FROM contacts_contact").fetchone()[0] == 1
 
-    _wait_for(replayed)  # the replica has caught up with the set-up
+    # The replica has caught up with the set-up: it replays the whole cluster's WAL, which the other tests
+    # running at the same time fill with the databases they copy, so give it time.
+    _wait_for(replayed, seconds=300)
 
     # A report (the aggregates API) reads the replica, and sees the write made just before.
     with Statements(state.replica_engine) as on_replica, Statements(state.engine) as on_primary:
