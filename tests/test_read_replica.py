@@ -46,15 +46,19 @@ def _primary_settings() -> tuple[str, str]:
 
 
 @pytest.fixture
-def replica() -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """A hot standby of the test cluster: its base URL (add the database's name) and its process."""
+def replica() -> Iterator[tuple[str, subprocess.Popen[str], Path]]:
+    """A hot standby of the test cluster: its base URL (add the database's name), its process and its log."""
     primary = make_url(PRIMARY)
     folder = Path(tempfile.mkdtemp(prefix="trato-replica-"))
     data = folder / "data"
     user = pwd.getpwnam("postgres")
     os.chown(folder, user.pw_uid, user.pw_gid)
+    # A slot of its own keeps on the primary the WAL the standby has not replayed yet: without one, the WAL
+    # that the other tests' database copies fill is recycled before a busy standby gets to it.
+    slot = f"trato_replica_{os.getpid()}"
+    _drop_slot(slot)
     taken = _as_postgres("pg_basebackup", "-h", primary.host or "127.0.0.1", "-p", str(primary.port or 5432),
-                         "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "-c", "fast")
+                         "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "-c", "fast", "-C", "-S", slot)
     if taken.returncode:
         shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"pg_basebackup failed (deploy/test.sh allows loopback replication): {taken.stderr}")
@@ -73,12 +77,20 @@ def replica() -> Iterator[tuple[str, subprocess.Popen[str]]]:
     base = f"postgresql://postgres@127.0.0.1:{port}/"
     try:
         _wait_for(lambda: psycopg.connect(base + "postgres", connect_timeout=2).close() or True, log=log)
-        yield base, process
+        yield base, process, log
     finally:
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=30)
+        _drop_slot(slot)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _drop_slot(name: str) -> None:
+    """Let the primary recycle its WAL again once the standby is gone (or left over from a killed run)."""
+    with psycopg.connect(PRIMARY.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                     "WHERE slot_name = %s AND NOT active", (name,))
 
 
 def _wait_for(check, seconds: float = 60, log: Path | None = None) -> None:
@@ -121,7 +133,7 @@ def _aggregate(api) -> dict:
 @needs_replica[1]
 def test_reports_and_exports_read_the_replica_and_every_user_sees_their_own_writes(
         trato_db_url, replica, make_app, make_user, api_client_as, caplog):
-    base, process = replica
+    base, process, log = replica
     app = make_app(plugins=["contacts"], replica_url=base + make_url(trato_db_url).database,
                    replica_max_wait_ms=300)
     state = app.extensions["trato"]
@@ -136,7 +148,7 @@ def test_reports_and_exports_read_the_replica_and_every_user_sees_their_own_writ
 
     # The replica has caught up with the set-up: it replays the whole cluster's WAL, which the other tests
     # running at the same time fill with the databases they copy, so give it time.
-    _wait_for(replayed, seconds=300)
+    _wait_for(replayed, seconds=300, log=log)
 
     # A report (the aggregates API) reads the replica, and sees the write made just before.
     with Statements(state.replica_engine) as on_replica, Statements(state.engine) as on_primary:

@@ -87,8 +87,10 @@ def test_a_killed_import_is_interrupted_and_resumes_from_its_last_batch_without_
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # A worker that starts finds the dead job and, an import being safe to run again, queues it again:
         # the import goes on from its last batch with no one asking.
-        wait_for(lambda: one(engine, "SELECT status FROM core_import WHERE id = :i", i=import_id)[0] == "done",
-                 "the import done", worker)
+        # The job is marked done in the commit after the import's last one: wait for both.
+        wait_for(lambda: one(engine, "SELECT i.status, j.status FROM core_import i JOIN core_job j ON j.id = i.job_id "
+                                     "WHERE i.id = :i", i=import_id) == ("done", "done"),
+                 "the import and its job done", worker)
         assert one(engine, "SELECT status, attempts FROM core_job WHERE id = :j", j=job_id) == ("done", 2)
         _, page = admin.get(f"/imports/{import_id}")
         assert "Resume the import" not in page
