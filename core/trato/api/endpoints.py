@@ -122,6 +122,8 @@ def _view(plugin: str, endpoint: ApiEndpoint) -> Callable[..., Response]:
 
         def answer() -> Response:
             result = endpoint.handler(ApiCall(g.api_user, body, request.args), **values)
+            if isinstance(result, Response):  # a file, or a refusal no exception of the core names
+                return result
             response = Response(status=endpoint.status) if result is None else jsonify(result)
             response.status_code = endpoint.status
             return response

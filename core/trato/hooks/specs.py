@@ -101,7 +101,8 @@ def api_endpoints() -> list[ApiEndpoint]:
     problem+json, and a POST takes an `Idempotency-Key`. `handler(call,
     **url_values)` gets an `ApiCall` (`user`, `body`: the JSON object sent,
     None for a GET or DELETE; `query`: the query string) and returns what to
-    answer as JSON (None for an empty answer, with `status=204`). It reads
+    answer as JSON (None for an empty answer, with `status=204`; a
+    `flask.Response`, such as a file, is answered as it is). It reads
     and writes through `trato.records` with `call.user`, so access rules
     apply, and raises to refuse: `ValidationFailed({"field": [message]})` is
     a 422 naming each field, `RecordNotFound` a 404, `PermissionRefused` a
