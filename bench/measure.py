@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +79,7 @@ def replay(engine: Engine, captured: Captured) -> float | None:
             cursor.execute("BEGIN")
         start = time.perf_counter()
         for sql, params, many in captured.statements:
-            if many:
+            if many and not isinstance(params, Mapping):  # insertmanyvalues sends one statement, flagged many
                 cursor.executemany(sql, params)
             else:
                 cursor.execute(sql, params or ())  # an empty mapping (exec_driver_sql's) is no parameters

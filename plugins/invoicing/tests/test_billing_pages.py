@@ -58,16 +58,20 @@ def test_the_statement_runs_the_balance_over_invoices_and_payments(ctx, admin, a
     pay(admin, older, "21.00", on=TODAY - timedelta(days=50))
     newer = issued(admin, ("200.00", "IVA21"), account=account, on=TODAY - timedelta(days=10))
     pay(admin, newer, "42.00", on=TODAY - timedelta(days=5))
+    pay(admin, older, "30.00", on=TODAY - timedelta(days=2))  # in the period, for an invoice issued before it
+    other = issued(admin, ("500.00", "IVA21"), account=customer(), on=TODAY - timedelta(days=40))
+    pay(admin, other, "100.00", on=TODAY - timedelta(days=35))  # another customer's: in neither sum
     found = statement.for_account(account.id, (TODAY - timedelta(days=30)).isoformat(), None, user=admin)
     (ledger,) = found.ledgers
     assert ledger.opening == Decimal("100.00")  # 121.00 less 21.00, before the period
-    assert [(e.kind, e.charge, e.credit, e.balance) for e in ledger.entries] == [
-        ("invoice", Decimal("242.00"), Decimal("0.00"), Decimal("342.00")),
-        ("payment", Decimal("0.00"), Decimal("42.00"), Decimal("300.00"))]
+    assert [(e.kind, e.reference, e.charge, e.credit, e.balance) for e in ledger.entries] == [
+        ("invoice", newer["number"], Decimal("242.00"), Decimal("0.00"), Decimal("342.00")),
+        ("payment", newer["number"], Decimal("0.00"), Decimal("42.00"), Decimal("300.00")),
+        ("payment", older["number"], Decimal("0.00"), Decimal("30.00"), Decimal("270.00"))]
     api = api_client_as(admin)
     answer = api.get(f"invoicing/statement/{account.id}?from={(TODAY - timedelta(days=30)).isoformat()}")
     assert answer.status_code == 200
-    assert answer.get_json()["ledgers"][0]["closing"] == "300.00"
+    assert answer.get_json()["ledgers"][0]["closing"] == "270.00"
     refused = api.get(f"invoicing/statement/{account.id}?from=yesterday")
     assert refused.status_code == 422 and "from" in refused.get_data(as_text=True)
     assert api.get("invoicing/statement/999999").status_code == 404

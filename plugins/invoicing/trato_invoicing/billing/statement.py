@@ -16,6 +16,7 @@ from trato import RecordData, ValidationFailed, documents, records
 from .models import Payment
 
 ZERO = Decimal("0.00")
+INVOICE, PAYMENT = "invoicing_invoice", Payment.__tablename__
 PDF_TEMPLATE = "billing/statement.html"  # templates/invoicing/documents/billing/statement.html
 
 
@@ -68,44 +69,68 @@ def period(start: str | None, end: str | None) -> tuple[date, date]:
 
 
 def for_account(account_id: int, start: str | None, end: str | None, *, user: Any) -> Statement:
-    """The statement of one account (RecordNotFound when the user may not see it)."""
+    """The statement of one account (RecordNotFound when the user may not see it).
+
+    What came before the period is carried in as two sums (invoiced, paid) the database works out, so that a
+    customer with years of invoices costs no more than one with a few; only the period's entries are read."""
     account = records.get("contacts_account", account_id, user=user)
     first, last = period(start, end)
-    invoices = records.query("invoicing_invoice", user=user).where(
-        {"account_id": account_id, "status": "issued", "issue_date__lte": last.isoformat()}).order_by("issue_date")
-    entries: list[tuple[str, Entry]] = []
-    by_id = {}
-    for page_cursor in _pages(invoices):
-        for invoice in page_cursor:
-            by_id[invoice.id] = invoice
-            total = invoice["total"]
-            entries.append((total.currency, Entry(invoice["issue_date"], "invoice", invoice["number"] or "",
-                                                  invoice.id, total.amount, ZERO)))
-    if by_id:
-        payments = records.query(Payment.__tablename__, user=user).where(
-            {"invoice_id__in": ",".join(map(str, by_id)), "payment_date__lte": last.isoformat()})
-        for page_cursor in _pages(payments):
-            for payment in page_cursor:
-                invoice = by_id[payment["invoice_id"]]
-                entries.append((payment["amount"].currency,
-                                Entry(payment["payment_date"], "payment", invoice["number"] or "",
-                                      invoice.id, ZERO, payment["amount"].amount)))
+    issued = {"account_id": account_id, "status": "issued"}
+    paid_for = {"invoice_id.account_id": account_id, "invoice_id.status": "issued"}
     ledgers: dict[str, Ledger] = {}
+    for currency, amount in _sum(INVOICE, "total", issued | {"issue_date__lt": first.isoformat()}, user).items():
+        ledgers.setdefault(currency, Ledger(currency)).opening += amount
+    for currency, amount in _sum(PAYMENT, "amount", paid_for | {"payment_date__lt": first.isoformat()},
+                                 user).items():
+        ledgers.setdefault(currency, Ledger(currency)).opening -= amount
+    entries: list[tuple[str, Entry]] = []
+    numbers: dict[int, str] = {}
+    in_period = {"__gte": first.isoformat(), "__lte": last.isoformat()}
+    invoices = records.query(INVOICE, user=user).where(
+        issued | {f"issue_date{op}": day for op, day in in_period.items()}).order_by("issue_date")
+    for invoice in _records(invoices):
+        numbers[invoice.id] = invoice["number"] or ""
+        total = invoice["total"]
+        entries.append((total.currency, Entry(invoice["issue_date"], "invoice", numbers[invoice.id], invoice.id,
+                                              total.amount, ZERO)))
+    payments = list(_records(records.query(PAYMENT, user=user).where(
+        paid_for | {f"payment_date{op}": day for op, day in in_period.items()})))
+    numbers |= _numbers({p["invoice_id"] for p in payments} - set(numbers), user)
+    for payment in payments:
+        entries.append((payment["amount"].currency, Entry(payment["payment_date"], "payment",
+                                                          numbers.get(payment["invoice_id"], ""),
+                                                          payment["invoice_id"], ZERO, payment["amount"].amount)))
     for currency, entry in sorted(entries, key=lambda item: (item[1].on, item[1].kind != "invoice")):
         ledger = ledgers.setdefault(currency, Ledger(currency))
-        if entry.on < first:
-            ledger.opening += entry.charge - entry.credit
-            continue
         entry.balance = ledger.closing + entry.charge - entry.credit
         ledger.entries.append(entry)
     return Statement(account, first, last, sorted(ledgers.values(), key=lambda ledger: ledger.currency))
 
 
-def _pages(query: records.RecordQuery) -> Any:
+def _sum(entity: str, money: str, where: dict[str, Any], user: Any) -> dict[str, Decimal]:
+    """Per currency, the sum of a money field over the records the user may see (HiddenField if it is hidden)."""
+    buckets = records.aggregate(entity, user, measures=[f"sum:{money}"], where=where)
+    return {currency: amount for bucket in buckets
+            for currency, amount in (bucket.values.get(f"sum:{money}") or {}).items() if amount}
+
+
+def _numbers(invoice_ids: set[int], user: Any) -> dict[int, str]:
+    """The numbers of the invoices that payments of the period settle, issued before it."""
+    found: dict[int, str] = {}
+    ordered = sorted(invoice_ids)
+    for offset in range(0, len(ordered), records.MAX_LIMIT):
+        chunk = ",".join(map(str, ordered[offset:offset + records.MAX_LIMIT]))
+        for invoice in _records(records.query(INVOICE, user=user).where({"id__in": chunk})):
+            found[invoice.id] = invoice["number"] or ""
+    return found
+
+
+def _records(query: records.RecordQuery) -> Any:
+    """Every record of the query, a page at a time."""
     cursor = None
     while True:
         page = query.page(limit=records.MAX_LIMIT, cursor=cursor)
-        yield page.items
+        yield from page.items
         cursor = page.next_cursor
         if cursor is None:
             return
