@@ -62,13 +62,18 @@ def _legends(record: RecordData, rows: list[TaxRow]) -> list[str]:
 
 
 SAMPLE = {"taxes": [{"kind": "vat", "name": "VAT", "rate": "21 %", "base": "100.00 €", "amount": "21.00 €",
-                     "exemption": ""}], "legends": [], "rectified": None}
+                     "exemption": ""}], "legends": [], "rectified": None, "fiscal_marks": []}
 
 
 def context(entity: str, record: RecordData | None) -> dict[str, Any]:
-    """The `invoicing` merge field of a document (sample values while a template is checked)."""
+    """The `invoicing` merge field of a document (sample values while a template is checked).
+
+    `fiscal_marks` is a list invoicing leaves empty for other plugins to fill from their own
+    `document_context` (declared `@hookimpl(trylast=True)`, so that it runs after this one): each mark is a
+    dict with `image` (a data: URI, or empty) and `text`, printed at the top of the document. VeriFactu puts
+    its QR code and legend there; a TicketBAI plugin would put its own."""
     if record is None:
-        return dict(SAMPLE)
+        return {**SAMPLE, "fiscal_marks": []}
     rows = _rows(entity, record)
     return {"taxes": _summary(rows), "legends": _legends(record, rows),
-            "rectified": _rectified(record) if entity == "invoicing_invoice" else None}
+            "rectified": _rectified(record) if entity == "invoicing_invoice" else None, "fiscal_marks": []}
