@@ -100,6 +100,7 @@ def _ubl_party(r: _Reader, party: etree._Element) -> Party:
 def _ubl(root: etree._Element) -> ReceivedInvoice:
     r = _Reader(root)
     kind = etree.QName(root).localname
+    number, type_code = r.required("cbc:ID", _("number")), r.required(f"cbc:{kind}TypeCode", _("type code"))
     lines = [Line(id=r.text("cbc:ID", item) or str(position), name=r.text("cac:Item/cbc:Name", item) or "",
                   quantity=r.decimal("cbc:InvoicedQuantity|cbc:CreditedQuantity", _("line quantity"), item),
                   unit=r.text("cbc:InvoicedQuantity/@unitCode|cbc:CreditedQuantity/@unitCode", item) or "C62",
@@ -125,8 +126,7 @@ def _ubl(root: etree._Element) -> ReceivedInvoice:
         payable=r.decimal(total + "PayableAmount", _("amount due"), default=None))
     reference = r.text("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID")
     return ReceivedInvoice(
-        syntax="ubl", type_code=r.required(f"cbc:{kind}TypeCode", _("type code")),
-        number=r.required("cbc:ID", _("number")),
+        syntax="ubl", type_code=type_code, number=number,
         issue_date=r.day("cbc:IssueDate", _("issue date"), "%Y-%m-%d"),
         due_date=r.day("cbc:DueDate|cac:PaymentMeans/cbc:PaymentDueDate", _("due date"), "%Y-%m-%d"),
         currency=r.required("cbc:DocumentCurrencyCode", _("currency")),
@@ -162,6 +162,8 @@ def _cii(root: etree._Element) -> ReceivedInvoice:
     ymd = "%Y%m%d"
     settlement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
     agreement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/"
+    number = r.required("rsm:ExchangedDocument/ram:ID", _("number"))
+    type_code = r.required("rsm:ExchangedDocument/ram:TypeCode", _("type code"))
     lines = [Line(id=r.text("ram:AssociatedDocumentLineDocument/ram:LineID", item) or str(position),
                   name=r.text("ram:SpecifiedTradeProduct/ram:Name", item) or "",
                   quantity=r.decimal("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", _("line quantity"), item),
@@ -193,8 +195,7 @@ def _cii(root: etree._Element) -> ReceivedInvoice:
         payable=r.decimal(total + "DuePayableAmount", _("amount due"), default=None))
     reference = r.text(settlement + "ram:InvoiceReferencedDocument/ram:IssuerAssignedID")
     return ReceivedInvoice(
-        syntax="cii", type_code=r.required("rsm:ExchangedDocument/ram:TypeCode", _("type code")),
-        number=r.required("rsm:ExchangedDocument/ram:ID", _("number")),
+        syntax="cii", type_code=type_code, number=number,
         issue_date=r.day("rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", _("issue date"), ymd),
         due_date=r.day(settlement + "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString",
                        _("due date"), ymd),

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from trato import RecordNotFound
+from trato import PermissionRefused, RecordNotFound
 
 from .export import KINDS, Incomplete, export
 from .source import INVOICE, NotIssued
@@ -27,7 +27,7 @@ def download(record_id: int, kind: str) -> Any:
         abort(404)
     try:
         done = export(record_id, kind, user=current_user)
-    except RecordNotFound:
+    except (RecordNotFound, PermissionRefused):  # who may not read the invoice does not learn it exists
         abort(404)
     except NotIssued:
         flash(_("Only an issued invoice can be sent as an e-invoice: issue it first."), "error")
