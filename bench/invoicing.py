@@ -92,7 +92,7 @@ def fill(app: Flask, invoices: int, subscriptions: int, seed: int) -> None:
       FROM (SELECT g, CAST(:first AS date) + CAST(floor((g - 1) * CAST(:days AS bigint) / :n) AS integer) AS d,
                    {net} AS net,
                    :low + CAST(floor(power(((g * 7919) % 1000003) / 1000003.0, 2) * :accounts) AS integer) AS account
-            FROM generate_series(1, :n) AS s(g)) AS i
+            FROM generate_series(1, CAST(:n AS bigint)) AS s(g)) AS i
       JOIN contacts_account a ON a.id = i.account""", n=invoices, days=DAYS, company=company, accounts=n_accounts,
          low=low, first=(date.today() - timedelta(days=DAYS - 1)).isoformat())
     # 70 % paid, 10 % half paid, the rest unpaid: overdue once due.

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from trato import records, roles, session
 from trato_invoicing.billing import books
+from trato_invoicing.issuing import create_invoice, issue
 
 import test_billing_support
 from test_billing_support import credit_note, customer, issued
@@ -120,11 +121,19 @@ def test_csv_xlsx_and_api_carry_the_same_register(invoicing_app, admin, quarter,
 
 
 def test_modelo_347_lists_customers_above_the_threshold_by_quarter(ctx, admin, quarter):
-    listed = books.modelo_347(books.issued_invoices(admin, books.Period.year(YEAR)))
+    listed = books.modelo_347(books.year_for_347(admin, YEAR))
     # Nortech: 1,210.00 in Q2 (176.00 cancelled by the credit note) and 1,208.79 in Q3: under 3,005.06.
     assert listed == []
     issued(admin, ("2000.00", "IVA21"), account=customer("Nortech Software", "B95472163"), on=date(YEAR, 11, 3))
-    listed = books.modelo_347(books.issued_invoices(admin, books.Period.year(YEAR)))
+    # A professional's invoices with IRPF withheld go on modelo 190, not here, however large.
+    professional = customer("Estudio Arquitectura Rioja", "B26430991")
+    draft = create_invoice({"kind": "invoice", "account_id": professional.id, "issue_date": date(YEAR, 10, 6)},
+                           [{"description": "Proyecto", "quantity": "1", "unit_price": {"amount": "9000.00",
+                                                                                       "currency": "EUR"},
+                             "tax_id": test_billing_support.tax("IVA21"),
+                             "withholding_id": test_billing_support.tax("IRPF15")}], user=admin)
+    issue(draft.id, user=admin)
+    listed = books.modelo_347(books.year_for_347(admin, YEAR))
     assert [(c["tax_id"], c["total"], c["quarters"]) for c in listed] == [
         ("B95472163", D("4838.79"), [D("0"), D("1210.00"), D("1208.79"), D("2420.00")])]
 
@@ -140,3 +149,44 @@ def test_a_role_hiding_an_amount_gets_no_books(invoicing_app, make_user, client_
     assert client_as(rep).get(f"/invoicing/billing/books?year={YEAR}").status_code == 403
     refused = api_client_as(rep).get(f"invoicing/books/303?year={YEAR}&quarter=2")
     assert refused.status_code == 403 and "total" in refused.get_data(as_text=True)
+
+
+def _position(name: str, **values) -> int:
+    found = records.query("catalog_fiscal_position", user=None).where({"name": name}).page(limit=1).items
+    return found[0].id if found else records.create("catalog_fiscal_position", {"name": name, **values}, user=None).id
+
+
+def _product(code: str, kind: str) -> int:
+    category = records.query("catalog_tax_category", user=None).where({"name": "General"}).page(limit=1).items[0]
+    return records.create("catalog_product", {"code": code, "name": code, "kind": kind, "unit": "unit",
+                                              "list_price": {"amount": "1", "currency": "EUR"},
+                                              "tax_category_id": category.id}, user=None).id
+
+
+def _untaxed(user, position: int, *lines: tuple[str, int | None], tax_id: str = "B95472163") -> None:
+    """An issued invoice charging no Spanish VAT under a fiscal position: lines of (net price, product)."""
+    account = customer(f"Cliente {position} {len(lines)}", tax_id)
+    draft = create_invoice({"kind": "invoice", "account_id": account.id, "issue_date": Q2,
+                            "fiscal_position_id": position},
+                           [{"description": f"Línea {n}", "quantity": "1", "product_id": product,
+                             "unit_price": {"amount": price, "currency": "EUR"}, "tax_id": None}
+                            for n, (price, product) in enumerate(lines, 1)], user=user)
+    issue(draft.id, user=user)
+
+
+def test_the_303_additional_information_sorts_the_untaxed_bases_by_fiscal_position(ctx, admin):
+    """Intra-EU supplies (59), exports and goods to the Canary Islands (60), services there (120), a domestic
+    reverse charge (122); the taxed invoices beside them are in none of those boxes."""
+    issued(admin, ("100.00", "IVA21"), on=Q2)
+    _untaxed(admin, _position("Intra-EU business"), ("1000.00", None), tax_id="FR40303265045")
+    _untaxed(admin, _position("Export"), ("700.00", None))
+    islands = _position("Canary Islands, Ceuta and Melilla")
+    _untaxed(admin, islands, ("300.00", _product("GOODS-1", "product")), ("120.00", _product("SERV-1", "service")),
+             ("30.00", None))
+    construction = _position("Construcción: inversión del sujeto pasivo", regime="domestic", reverse_charge=True,
+                             withholding=False)
+    _untaxed(admin, construction, ("5000.00", None))
+    figures = books.modelo_303(books.issued_invoices(admin, books.Period.quarter(YEAR, 2)))
+    assert figures["information"] == {"59": D("1000.00"), "60": D("700.00") + D("330.00"), "120": D("120.00"),
+                                      "122": D("5000.00")}
+    assert [(row["rate"].normalize(), row["base"]) for row in figures["vat"]] == [(D("21"), D("100.00"))]

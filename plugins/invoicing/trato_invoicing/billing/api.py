@@ -28,11 +28,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _invoices(call: ApiCall, whole_year: bool = False) -> tuple[int, int | None, list[books.IssuedInvoice]]:
-    """The issued invoices of the period the query asks for, as the caller may see them."""
+def _allowed(call: ApiCall) -> None:
     if not access.allowed(call.user, INVOICE, "view"):
         raise PermissionRefused(_("You may not see invoices."), "view", INVOICE)
-    year, quarter = books.asked_period(call.query.get("year"), "" if whole_year else call.query.get("quarter"))
+
+
+def _invoices(call: ApiCall) -> tuple[int, int | None, list[books.IssuedInvoice]]:
+    """The issued invoices of the period the query asks for, as the caller may see them."""
+    _allowed(call)
+    year, quarter = books.asked_period(call.query.get("year"), call.query.get("quarter"))
     return year, quarter, books.issued_invoices(call.user, books.period_of(year, quarter))
 
 
@@ -48,8 +52,9 @@ def modelo_303(call: ApiCall) -> dict[str, Any]:
 
 
 def modelo_347(call: ApiCall) -> dict[str, Any]:
-    year, _quarter, invoices = _invoices(call, whole_year=True)
-    return _plain({"year": year, "customers": books.modelo_347(invoices)})
+    _allowed(call)
+    year, _quarter = books.asked_period(call.query.get("year"), "")
+    return _plain({"year": year, "customers": books.modelo_347(books.year_for_347(call.user, year))})
 
 
 def account_statement(call: ApiCall, account_id: int) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 
 from trato import Money, PermissionRefused, ValidationFailed, access, currencies, fields, records, session
 
@@ -39,9 +40,16 @@ REGISTER_KINDS = ("text", "text", "date", "date", "text", "text", "text", "text"
 KIND_CODES = {"invoice": "F1", "simplified": "F2"}
 
 # Modelo 303's boxes (casillas): accrued VAT per rate (base, rate, quota), recargo per rate, rectifications.
-VAT_BOXES = {Decimal("4"): ("01", "02", "03"), Decimal("10"): ("04", "05", "06"), Decimal("21"): ("07", "08", "09")}
+VAT_BOXES = {Decimal("4"): ("01", "02", "03"), Decimal("10"): ("04", "05", "06"), Decimal("21"): ("07", "08", "09"),
+             Decimal("0"): ("150", "151", "152"), Decimal("5"): ("153", "154", "155")}
 SURCHARGE_BOXES = {Decimal("0.5"): ("16", "17", "18"), Decimal("1.4"): ("19", "20", "21"),
                    Decimal("5.2"): ("22", "23", "24")}
+# Its additional information (Orden HAC/646/2021): the bases of operations that charge no Spanish VAT. 59
+# intra-EU supplies of goods and services, 60 exports and like operations (goods to the Canary Islands, Ceuta
+# and Melilla), 120 not subject by the place-of-supply rules (services there), 122 domestic reverse charge.
+INFORMATION_BOXES = {"59": _l("Intra-EU supplies of goods and services"), "60": _l("Exports and like operations"),
+                     "120": _l("Not subject by the place-of-supply rules"),
+                     "122": _l("Subject with reverse charge")}
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,7 @@ class TaxLine:
     rate: Decimal
     base: Decimal
     amount: Decimal
+    taxed: bool = True  # False: the row of the lines that charge no VAT (exempt, not subject), under no tax
 
 
 @dataclass
@@ -103,6 +112,9 @@ class IssuedInvoice:
     total: Decimal
     rectifies: str
     reason: str | None
+    net: Decimal = ZERO
+    # The base by modelo 303's information box, for an invoice that charges no Spanish VAT ({"59": base}).
+    information: dict[str, Decimal] = field(default_factory=dict)
     taxes: dict[str, list[TaxLine]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -114,7 +126,8 @@ def _euros(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal:
 
 # The invoice fields the books print or add up: a role that hides one of them gets no books at all.
 READ_FIELDS = ("number", "kind", "issue_date", "operation_date", "customer_tax_id", "customer_name", "total",
-               "exchange_rate", "rectifies_id", "rectification_reason", "net_amount", "tax_amount")
+               "exchange_rate", "rectifies_id", "rectification_reason", "net_amount", "tax_amount",
+               "fiscal_position_id", "withholding_amount")
 
 
 def allowed(user: Any) -> bool:
@@ -123,16 +136,21 @@ def allowed(user: Any) -> bool:
         access.hidden_fields(user, "invoicing_invoice") & set(READ_FIELDS)
 
 
-def issued_invoices(user: Any, period: Period) -> list[IssuedInvoice]:
-    """The issued invoices of `period` the user may see, by issue date and number, with their tax rows;
-    PermissionRefused when the user's role hides a field the books need (they would give it away)."""
+def _issued(user: Any, period: Period) -> Select[Any]:
+    """The scoped select of the issued invoices of `period` the user may see; PermissionRefused when the user's
+    role hides a field the books need (they would give it away)."""
     hidden = access.hidden_fields(user, "invoicing_invoice") & set(READ_FIELDS)
     if hidden:
         raise PermissionRefused(_("Your role hides fields of invoices that the tax books need: %(fields)s.",
                                   fields=", ".join(sorted(hidden))), "view", "invoicing_invoice")
-    query = records.query("invoicing_invoice", user=user).where(
-        {"status": "issued", "issue_date__gte": period.start.isoformat(), "issue_date__lte": period.end.isoformat()})
-    chosen = query.statement()
+    return records.query("invoicing_invoice", user=user).where(
+        {"status": "issued", "issue_date__gte": period.start.isoformat(), "issue_date__lte": period.end.isoformat()}
+    ).statement()
+
+
+def issued_invoices(user: Any, period: Period) -> list[IssuedInvoice]:
+    """The issued invoices of `period` the user may see, by issue date and number, with their tax rows."""
+    chosen = _issued(user, period)
     rows = session().execute(chosen).mappings().all()
     numbers = {row["id"]: row["number"] for row in rows}
     missing = [row["rectifies_id"] for row in rows if row["rectifies_id"] and row["rectifies_id"] not in numbers]
@@ -144,20 +162,64 @@ def issued_invoices(user: Any, period: Period) -> list[IssuedInvoice]:
         operation_date=row["operation_date"], tax_id=row["customer_tax_id"] or "", name=row["customer_name"] or "",
         total=_euros(row["total"] or ZERO, row["total_currency"] or EURO, row["exchange_rate"]),
         rectifies=numbers.get(row["rectifies_id"], "") if row["rectifies_id"] else "",
-        reason=row["rectification_reason"]) for row in rows}
+        reason=row["rectification_reason"],
+        net=_euros(row["net_amount"] or ZERO, row["net_amount_currency"] or EURO, row["exchange_rate"]))
+        for row in rows}
     rates = {row["id"]: (row["total_currency"] or EURO, row["exchange_rate"]) for row in rows}
+    _sort_information(invoices, {row["id"]: row["fiscal_position_id"] for row in rows}, rates)
     if invoices:
         # the same scoped query as a subquery (a quarter's ids are too many to send as parameters); plain rows,
         # not ORM objects, for a hundred thousand of them
         taxes = session().execute(
-            select(InvoiceTax.invoice_id, InvoiceTax.kind, InvoiceTax.rate, InvoiceTax.base, InvoiceTax.amount)
+            select(InvoiceTax.invoice_id, InvoiceTax.kind, InvoiceTax.rate, InvoiceTax.base, InvoiceTax.amount,
+                   InvoiceTax.tax_id)
             .where(InvoiceTax.invoice_id.in_(select(chosen.subquery().c.id)))
             .order_by(InvoiceTax.invoice_id, InvoiceTax.kind, InvoiceTax.rate.desc()))
-        for invoice_id, kind, rate_of_tax, base, amount in taxes:
+        for invoice_id, kind, rate_of_tax, base, amount, tax_id in taxes:
             currency, rate = rates[invoice_id]
             invoices[invoice_id].taxes[kind].append(
-                TaxLine(rate_of_tax, _euros(base, currency, rate), _euros(amount, currency, rate)))
+                TaxLine(rate_of_tax, _euros(base, currency, rate), _euros(amount, currency, rate), tax_id is not None))
     return sorted(invoices.values(), key=lambda invoice: (invoice.issue_date, invoice.number))
+
+
+def _sort_information(invoices: dict[int, IssuedInvoice], positions: dict[int, int | None],
+                      rates: dict[int, tuple[str, Decimal | None]]) -> None:
+    """Put the base of each invoice that charges no Spanish VAT in its modelo 303 information box, by its
+    fiscal position: to the Canary Islands, Ceuta or Melilla goods count as exports and services as not
+    subject, so those invoices are split by their lines' products."""
+    found = records.query("catalog_fiscal_position", user=None).where(
+        {"id__in": ",".join(map(str, {p for p in positions.values() if p}))}) if any(positions.values()) else None
+    regimes = {row["id"]: (row["regime"], row["reverse_charge"])
+               for row in (session().execute(found.statement()).mappings() if found else ())}
+    islands = []
+    for invoice_id, position in positions.items():
+        regime, reverse_charge = regimes.get(position, (None, False))
+        invoice = invoices[invoice_id]
+        if regime == "intra_eu":
+            invoice.information["59"] = invoice.net
+        elif regime == "export":
+            invoice.information["60"] = invoice.net
+        elif regime == "canary_ceuta_melilla":
+            islands.append(invoice_id)
+        elif reverse_charge:
+            invoice.information["122"] = invoice.net
+    for invoice_id, services in _services(islands).items():
+        currency, rate = rates[invoice_id]
+        invoice = invoices[invoice_id]
+        invoice.information["120"] = _euros(services, currency, rate)
+        invoice.information["60"] = invoice.net - invoice.information["120"]
+
+
+def _services(invoice_ids: list[int]) -> dict[int, Decimal]:
+    """The net of each invoice's lines whose product is a service (in the invoice's currency)."""
+    totals = dict.fromkeys(invoice_ids, ZERO)
+    if not invoice_ids:
+        return totals
+    lines = records.query("invoicing_invoice_line", user=None).where(
+        {"parent_id__in": ",".join(map(str, invoice_ids)), "product_id.kind": "service"})
+    for line in session().execute(lines.statement()).mappings():
+        totals[line["parent_id"]] += line["net"] or ZERO
+    return totals
 
 
 def _series_and_number(number: str) -> tuple[str, str]:
@@ -209,18 +271,43 @@ def _summed(lines: list[TaxLine]) -> dict[str, Decimal]:
 
 
 def modelo_303(invoices: list[IssuedInvoice]) -> dict[str, Any]:
-    """A quarter's accrued VAT: per rate from ordinary invoices (boxes 01-09), recargo per rate (16-24), the
-    rectifying invoices apart (14-15, 25-26), and the total accrued (27)."""
+    """A quarter's accrued VAT: per rate from ordinary invoices (boxes 01-09; 0 % and 5 %: 150-155), recargo
+    per rate (16-24), the rectifying invoices apart (14-15, 25-26), the total accrued (27), and the additional
+    information's bases (59, 60, 120, 122) with rectifying invoices netted in. Lines charging no VAT are in
+    the information boxes only."""
     def taxes(kind: str, rectifying: bool) -> list[TaxLine]:
-        return [line for i in invoices if (i.kind == "rectifying") == rectifying for line in i.taxes[kind]]
+        return [line for i in invoices if (i.kind == "rectifying") == rectifying for line in i.taxes[kind]
+                if line.taxed]
 
     vat_rows, surcharge_rows = _boxes(taxes("vat", False), VAT_BOXES), _boxes(taxes("surcharge", False),
                                                                              SURCHARGE_BOXES)
     rectifications, surcharge_rectifications = _summed(taxes("vat", True)), _summed(taxes("surcharge", True))
     accrued = (sum((row["amount"] for row in vat_rows + surcharge_rows), ZERO) + rectifications["amount"]
                + surcharge_rectifications["amount"])
+    information = {box: sum((i.information.get(box, ZERO) for i in invoices), ZERO) for box in INFORMATION_BOXES}
     return {"vat": vat_rows, "surcharge": surcharge_rows, "rectifications": rectifications,
-            "surcharge_rectifications": surcharge_rectifications, "total_accrued": accrued}
+            "surcharge_rectifications": surcharge_rectifications, "total_accrued": accrued,
+            "information": information}
+
+
+def year_for_347(user: Any, year: int) -> list[IssuedInvoice]:
+    """The year's issued invoices as modelo 347 reads them: only the columns it adds up (a year may hold
+    hundreds of thousands), an IRPF withholding marked without its tax rows."""
+    chosen = _issued(user, Period.year(year)).subquery()
+    rows = session().execute(select(
+        chosen.c.id, chosen.c.kind, chosen.c.number, chosen.c.issue_date, chosen.c.customer_tax_id,
+        chosen.c.customer_name, chosen.c.total, chosen.c.total_currency, chosen.c.exchange_rate,
+        chosen.c.withholding_amount))
+    invoices = []
+    for row in rows:
+        invoice = IssuedInvoice(id=row.id, kind=row.kind, number=row.number or "", issue_date=row.issue_date,
+                                operation_date=None, tax_id=row.customer_tax_id or "", name=row.customer_name or "",
+                                total=_euros(row.total or ZERO, row.total_currency or EURO, row.exchange_rate),
+                                rectifies="", reason=None)
+        if row.withholding_amount:
+            invoice.taxes["withholding"].append(TaxLine(ZERO, ZERO, row.withholding_amount))
+        invoices.append(invoice)
+    return invoices
 
 
 def modelo_347(invoices: list[IssuedInvoice]) -> list[dict[str, Any]]:

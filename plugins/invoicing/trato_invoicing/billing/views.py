@@ -2,6 +2,7 @@
 customer statement."""
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -77,6 +78,10 @@ def _allowed() -> None:
         abort(403)
 
 
+# The register rows the page shows; a busy quarter has tens of thousands, which the downloads carry.
+SHOWN_ROWS = 500
+
+
 @bp.get("/books")
 @login_required
 def tax_books() -> str:
@@ -86,9 +91,9 @@ def tax_books() -> str:
     invoices = books.issued_invoices(_user(), books.period_of(year, quarter))
     return render_template("invoicing/billing/books.html", year=year, quarter=quarter,
                            columns=list(zip(books.REGISTER_COLUMNS, books.REGISTER_KINDS)),
-                           rows=list(books.register_rows(invoices)),
-                           figures=books.modelo_303(invoices),
-                           customers=books.modelo_347(books.issued_invoices(_user(), books.Period.year(year))))
+                           rows=list(islice(books.register_rows(invoices), SHOWN_ROWS + 1)), shown_rows=SHOWN_ROWS,
+                           figures=books.modelo_303(invoices), information_boxes=books.INFORMATION_BOXES,
+                           customers=books.modelo_347(books.year_for_347(_user(), year)))
 
 
 @bp.get("/books/register.<any(csv, xlsx):kind>")
