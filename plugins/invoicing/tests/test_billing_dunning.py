@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from trato import session
+from trato import records, session
 from trato_invoicing.billing import dunning
 from trato_invoicing.billing.models import ReminderSent
 
-from test_billing_support import PLUGINS, issued, pay
+from test_billing_support import PLUGINS, customer, issued, pay
 from tests.support.smtp import smtp_server
 
 TODAY = date.today()
@@ -97,3 +97,23 @@ def test_a_spanish_install_writes_in_spanish(make_app, smtp, make_user):
         message.get_payload(0).get_payload(decode=True).decode()
     assert "Recordatorio de pago" in message["Subject"]
     assert "lleva 10 días vencida" in body and "121,00" in body
+
+
+def test_each_customer_is_reminded_in_their_language_and_every_page_of_late_invoices_is_read(
+        mail_app, admin, smtp, monkeypatch):
+    """The invoice's contact prefers Spanish in an English install: their reminder is in Spanish, the other
+    customer's in English; read a page of one invoice at a time, both are found."""
+    inbox, _port = smtp
+    with mail_app.app_context():
+        english = issued(admin, ("100.00", "IVA21"), on=TODAY - timedelta(days=40), payment_term="30 days")
+        spanish_customer = customer("Talleres Ibaizabal", "B12345674", "cobros@ibaizabal.example")
+        contact = records.create("contacts_contact", {"first_name": "Itziar", "last_name": "Goñi",
+                                                      "email": "itziar@ibaizabal.example", "language": "es",
+                                                      "account_id": spanish_customer.id}, user=None)
+        spanish = issued(admin, ("200.00", "IVA21"), account=spanish_customer, on=TODAY - timedelta(days=40),
+                         payment_term="30 days", contact=contact)
+        monkeypatch.setattr(records, "MAX_LIMIT", 1)
+        assert dunning.send_reminders(TODAY) == 2
+    subjects = {m["To"]: m["Subject"] for m in inbox.messages}
+    assert subjects == {"pagos@nortech.example": f"Payment reminder: invoice {english['number']}",
+                        "itziar@ibaizabal.example": f"Recordatorio de pago: factura {spanish['number']}"}

@@ -42,11 +42,13 @@ def customer(name: str = "Nortech Software", tax_id: str = "B95472163", email: s
 
 
 def issued(user, *lines: tuple[str, str], account: RecordData | None = None, on: date | None = None,
-           payment_term: str | None = None, surcharge: str | None = None) -> RecordData:
+           payment_term: str | None = None, surcharge: str | None = None,
+           contact: RecordData | None = None) -> RecordData:
     """An issued invoice with one line per (net price, VAT code), quantity 1."""
     account = account or customer()
     values = {"kind": "invoice", "account_id": account.id, "issue_date": on or date.today(),
-              "payment_term_id": term(payment_term) if payment_term else None}
+              "payment_term_id": term(payment_term) if payment_term else None,
+              "contact_id": contact.id if contact else None}
     draft = create_invoice(values, [{"description": f"Servicio {index}", "quantity": "1",
                                      "unit_price": {"amount": price, "currency": "EUR"}, "tax_id": tax(code),
                                      "surcharge_id": tax(surcharge) if surcharge else None}

@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from trato import RecordData, fields, mail, records, session
+from trato import RecordData, mail, records, session
 
+from ..quoting.sending import language_of
 from .models import DunningStep, Instalment, ReminderSent
 
 INVOICE = "invoicing_invoice"
@@ -68,17 +69,23 @@ def due_reminders(on: date) -> list[Reminder]:
     if not schedule:
         return []
     overdue = records.query(INVOICE, user=None).where({"status": "issued", "payment_status": "overdue"})
-    sent = {tuple(row) for row in session().execute(select(ReminderSent.invoice_id, ReminderSent.days_after_due))}
-    found = []
-    for invoice in overdue.page(limit=records.MAX_LIMIT).items:
-        start = fell_due_on(invoice)
-        reached = next((days for days in schedule if start and start + timedelta(days=days) <= on), None)
-        if reached is None or (invoice.id, reached) in sent:
-            continue
-        address = recipient(invoice)
-        if address:
-            found.append(Reminder(invoice.id, reached, address))
-    return found
+    found, cursor = [], None
+    while True:  # every overdue invoice, a page at a time
+        page = overdue.page(limit=records.MAX_LIMIT, cursor=cursor)
+        sent = {tuple(row) for row in session().execute(
+            select(ReminderSent.invoice_id, ReminderSent.days_after_due)
+            .where(ReminderSent.invoice_id.in_([invoice.id for invoice in page.items])))}
+        for invoice in page.items:
+            start = fell_due_on(invoice)
+            reached = next((days for days in schedule if start and start + timedelta(days=days) <= on), None)
+            if reached is None or (invoice.id, reached) in sent:
+                continue
+            address = recipient(invoice)
+            if address:
+                found.append(Reminder(invoice.id, reached, address))
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
 
 
 def message(invoice: RecordData, days_late: int, language: str) -> tuple[str, str]:
@@ -93,7 +100,7 @@ def message(invoice: RecordData, days_late: int, language: str) -> tuple[str, st
 def send(reminder: Reminder, on: date) -> bool:
     """Log and queue one reminder in one transaction; False when it was logged already (by another run)."""
     invoice = records.get(INVOICE, reminder.invoice_id, user=None)
-    language = "es" if fields.install_language() == "es" else "en"
+    language = language_of(INVOICE, invoice)
     subject, text = message(invoice, (on - (fell_due_on(invoice) or on)).days, language)
     try:
         with records.atomic():

@@ -30,8 +30,21 @@ class Message:
     cc: list[str] = field(default_factory=list)
 
 
+# The languages documents and messages are written in (their templates exist in these).
+LANGUAGES = ("en", "es")
+
+
 def language_of(entity: str, record: RecordData) -> str:
-    return companies.company_for(entity, record).locale[:2]
+    """The customer's language: the document's contact's preferred one, else the company's."""
+    if record.get("contact_id"):
+        try:
+            preferred = records.get("contacts_contact", record["contact_id"], user=None).get("language")
+        except records.RecordNotFound:
+            preferred = None
+        if preferred in LANGUAGES:
+            return str(preferred)
+    company = companies.company_for(entity, record).locale[:2]
+    return company if company in LANGUAGES else "en"
 
 
 def recipient(record: RecordData, user: Any = None) -> str | None:
