@@ -1,6 +1,7 @@
 """Issuing an invoice appends its RegistroAlta to the issuer's chain, in the issuing transaction; records are
 append-only on both databases; a company without a tax id cannot issue while VeriFactu is enabled."""
 from datetime import date
+from itertools import pairwise
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from trato_invoicing.issuing import create_invoice, issue
 from trato_verifactu.chain import recorded_fields
 from trato_verifactu.fingerprint import alta_input, fingerprint
 from trato_verifactu.models import Submission
-from verifactu_support import ISSUER, chain_of, customer, issued, line, set_issuer, vf, vf_app  # noqa: F401
+from verifactu_support import ISSUER, chain_of, customer, issued, line, set_issuer
 
 from trato import ValidationFailed, records, session
 
@@ -25,7 +26,7 @@ def test_issued_invoices_form_one_chain_across_series_with_aeats_fingerprint(vf)
         (1, "alta", first["number"], "F1"), (2, "alta", simplified["number"], "F2"),
         (3, "alta", third["number"], "F1")]
     assert chain[0].previous_id is None and chain[0].previous_fingerprint == ""
-    for before, record in zip(chain, chain[1:]):
+    for before, record in pairwise(chain):
         assert (record.previous_id, record.previous_fingerprint) == (before.id, before.fingerprint)
     head = chain[0]
     # 123.45 + 21 % VAT rounded once on the base: 25.92; the record's text is the spec's format

@@ -2,12 +2,13 @@
 not serialise them: only the chain's head does) and cancelling some, a few rolled back after issuing: the
 chain stays linear, each record's previous the one before it, no fork, and the check finds it intact."""
 import threading
+from itertools import pairwise
 from datetime import date
 
 import pytest
 from trato_invoicing.issuing import create_invoice, issue
 from trato_verifactu import cancelling, check
-from verifactu_support import chain_of, customer, line, vf_app  # noqa: F401
+from verifactu_support import chain_of, customer, line
 
 from trato import records
 
@@ -56,7 +57,7 @@ def test_eight_concurrent_writers_leave_a_linear_chain(vf_app, trato_db_url):
         assert len(chain) == WRITERS * (EACH - 1) + WRITERS      # the issues kept, and one cancellation each
         assert [r.position for r in chain] == list(range(1, len(chain) + 1))
         assert chain[0].previous_id is None
-        for before, record in zip(chain, chain[1:]):
+        for before, record in pairwise(chain):
             assert (record.previous_id, record.previous_fingerprint) == (before.id, before.fingerprint)
         assert len({r.previous_id for r in chain}) == len(chain)                 # no two share a parent
         assert sorted(r.kind for r in chain).count("anulacion") == WRITERS

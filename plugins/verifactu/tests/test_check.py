@@ -2,7 +2,7 @@
 the application's back (raw SQL, the append-only trigger set aside first) is named, and it exits 1."""
 from sqlalchemy import text
 from trato_verifactu import check
-from verifactu_support import ISSUER, chain_of, customer, issued, vf, vf_app  # noqa: F401
+from verifactu_support import ISSUER, chain_of, customer, issued
 
 from trato import session
 

@@ -2,7 +2,7 @@
 invoice's record from its page's header button and from the REST API, for administrators only."""
 from trato_verifactu.chain import recorded_fields
 from trato_verifactu.fingerprint import anulacion_input
-from verifactu_support import ISSUER, chain_of, customer, issued, vf_app  # noqa: F401
+from verifactu_support import ISSUER, chain_of, customer, issued
 
 ES = {"Accept-Language": "es"}
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import cv2
 from trato_verifactu.qr import LEGEND, verification_url
-from verifactu_support import ISSUER, chain_of, customer, issued, vf, vf_app  # noqa: F401
+from verifactu_support import ISSUER, chain_of, customer, issued
 
 from trato import documents
 

@@ -1,13 +1,11 @@
-"""What VeriFactu's tests share: an app of a Spanish business with invoicing and verifactu enabled (its
-company's tax id set), customers, lines and issued invoices made through invoicing's own services. No tests
-here."""
+"""What VeriFactu's tests share: the plugins, the issuer's legal data, customers, lines and issued invoices
+made through invoicing's own services (the fixtures vf_app and vf are in conftest.py). No tests here."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from sqlalchemy import select, text
 from trato_catalog import plugin as catalog_plugin
 from trato_contacts import plugin as contacts_plugin
@@ -29,19 +27,6 @@ def set_issuer(app: Any, tax_id: str = ISSUER, legal_name: str = "Herramientas U
         session().execute(text("UPDATE core_company SET tax_id = :tax_id, legal_name = :name WHERE is_default"),
                           {"tax_id": tax_id, "name": legal_name})
         session().commit()
-
-
-@pytest.fixture
-def vf_app(make_app):
-    app = make_app(plugins=list(PLUGINS), extra_plugins=PLUGINS, default_currency="EUR")
-    set_issuer(app)
-    return app
-
-
-@pytest.fixture
-def vf(vf_app):
-    with vf_app.app_context():
-        yield vf_app
 
 
 def eur(amount: str) -> Money:
