@@ -2,10 +2,13 @@
 with no fatal error in both syntaxes, and the business terms carry the invoice's own figures."""
 from decimal import Decimal
 
+from flask_babel import force_locale
+
 import pytest
 from facturx import xml_check_xsd
 from lxml import etree
 
+from trato import currencies, session
 from trato_einvoicing.export import checked_xml
 from trato_einvoicing.formats import cii, ubl
 from trato_einvoicing.source import from_invoice
@@ -13,7 +16,7 @@ from trato_einvoicing.validation import validate
 from trato_invoicing.rectifying import rectify
 from trato_invoicing.issuing import issue
 
-from einvoicing_support import customer, eur, issued, line, position, product, set_seller
+from einvoicing_support import ON, customer, eur, issued, line, position, product, set_seller
 
 NS = {"cac": ubl.CAC, "cbc": ubl.CBC, **cii.NAMESPACES}
 
@@ -31,7 +34,7 @@ def both(invoice_id):
 
 
 def texts(tree, path):
-    return [e.text for e in tree.xpath(path, namespaces=NS)]
+    return [e if isinstance(e, str) else e.text for e in tree.xpath(path, namespaces=NS)]
 
 
 def test_vat_21_and_10_with_line_and_global_discounts(spain):
@@ -135,3 +138,49 @@ def test_what_is_missing_is_named_before_any_file(spain):
     assert {"seller_vat_id", "buyer_country"} <= fields
     assert any(p.rule == "BR-11" and p.label == "Customer's billing country" for p in problems)
     assert {p.field for p in validate(cii.write(model))} >= {"seller_vat_id", "buyer_country"}
+
+
+def test_outside_the_scope_of_vat_names_no_vat_id(spain):
+    set_seller()
+    islands = customer("Hotel Teide SL", fiscal_position="Canary Islands, Ceuta and Melilla")
+    invoice = issued(islands, [line("300.00", vat=None, exemption="Sin IVA (artículo 3 de la Ley 37/1992)")],
+                     fiscal_position_id=position("Canary Islands, Ceuta and Melilla"))
+    doc, cross = both(invoice.id)
+    assert texts(doc, "//cac:TaxSubtotal/cac:TaxCategory/cbc:ID") == ["O"]
+    assert texts(doc, "//cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID") == []
+    assert texts(doc, "//cac:AccountingSupplierParty//cac:PartyLegalEntity/cbc:CompanyID") == ["ESB12345674"]
+    assert texts(cross, "//ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID") == ["ESB12345674"]
+    assert texts(cross, "//ram:SpecifiedTaxRegistration") == []
+    assert texts(cross, "//ram:ApplicableTradeTax/ram:RateApplicablePercent") == []
+
+
+def test_a_rectifying_invoice_that_adds_is_a_corrected_invoice(spain):
+    set_seller()
+    original = issued(customer(), [line("100.00", "2")])
+    more = issue(rectify(original.id, method="differences", reason="R4", lines=[line("100.00", "1")],
+                         user=None).id, user=None)
+    doc, cross = both(more.id)
+    assert etree.QName(doc).localname == "Invoice" and texts(doc, "//cbc:InvoiceTypeCode") == ["384"]
+    assert texts(cross, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == [original["number"]]
+    assert texts(doc, "//cac:LegalMonetaryTotal/cbc:PayableAmount") == ["121.00"]
+
+
+def test_an_invoice_in_dollars_states_its_vat_in_euros(spain):
+    set_seller()
+    currencies.save_rates(session(), [currencies.Rate("USD", "EUR", ON, Decimal("0.9234"))])
+    session().commit()
+    usd = {"amount": "100.00", "currency": "USD"}
+    invoice = issued(customer("Acme Inc."), [{**line("0"), "unit_price": usd}], currency="USD")
+    doc, cross = both(invoice.id)
+    assert texts(doc, "//cbc:DocumentCurrencyCode") == ["USD"] and texts(doc, "//cbc:TaxCurrencyCode") == ["EUR"]
+    assert texts(doc, "/*/cac:TaxTotal/cbc:TaxAmount") == ["21.00", "19.39"]  # 21.00 x 0.9234
+    assert texts(cross, "//ram:TaxTotalAmount/@currencyID") == ["USD", "EUR"]
+
+
+def test_field_names_are_in_the_users_language(spain):
+    invoice = issued(customer("Sin país", country=None), [line("100.00")])
+    with force_locale("es"):
+        problems = validate(ubl.write(from_invoice(invoice.id, user=None)))
+        labels = {p.field: p.label for p in problems}
+    assert labels["buyer_country"] == "País de facturación del cliente"
+    assert labels["seller_vat_id"] == "NIF de la empresa (número de IVA)"

@@ -18,7 +18,7 @@ class Party:
 
     name: str
     vat_id: str | None = None
-    tax_registration: str | None = None  # BT-32 (seller) / BT-47 (buyer): a tax id that is no VAT id
+    legal_id: str | None = None  # BT-30 / BT-47, legal registration id: a tax id that is no VAT id
     trade_name: str | None = None
     lines: tuple[str, ...] = ()  # BT-35, BT-36, BT-162 (BT-50, BT-51, BT-163)
     city: str | None = None

@@ -89,8 +89,7 @@ def _ubl_party(r: _Reader, party: etree._Element) -> Party:
     return Party(name=r.text("cac:PartyLegalEntity/cbc:RegistrationName", party)
                  or r.text("cac:PartyName/cbc:Name", party) or "",
                  vat_id=r.text("cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID", party),
-                 tax_registration=r.text("cac:PartyLegalEntity/cbc:CompanyID", party)
-                 or r.text("cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cbc:CompanyID", party),
+                 legal_id=r.text("cac:PartyLegalEntity/cbc:CompanyID", party),
                  trade_name=r.text("cac:PartyName/cbc:Name", party), lines=lines,
                  city=r.text("cac:PostalAddress/cbc:CityName", party),
                  postcode=r.text("cac:PostalAddress/cbc:PostalZone", party),
@@ -148,8 +147,7 @@ def _cii_party(r: _Reader, party: etree._Element) -> Party:
     address = "ram:PostalTradeAddress/ram:"
     return Party(name=r.text("ram:Name", party) or "",
                  vat_id=r.text("ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']", party),
-                 tax_registration=r.text("ram:SpecifiedLegalOrganization/ram:ID", party)
-                 or r.text("ram:SpecifiedTaxRegistration/ram:ID[@schemeID='FC']", party),
+                 legal_id=r.text("ram:SpecifiedLegalOrganization/ram:ID", party),
                  trade_name=r.text("ram:SpecifiedLegalOrganization/ram:TradingBusinessName", party),
                  lines=tuple(v for v in (r.text(address + name, party) for name in ("LineOne", "LineTwo",
                                                                                    "LineThree")) if v),

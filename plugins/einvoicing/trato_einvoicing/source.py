@@ -8,6 +8,7 @@ place for: the equivalence surcharge (a document-level charge outside the VAT ba
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections import defaultdict
@@ -142,7 +143,7 @@ def _address_lines(company: companies.CompanyInfo) -> tuple[str, ...]:
 
 def seller(company: companies.CompanyInfo) -> Party:
     tax = vat_id(company.tax_id, company.country)
-    return Party(name=company.legal_name, vat_id=tax, tax_registration=None if tax else company.tax_id or None,
+    return Party(name=company.legal_name, vat_id=tax, legal_id=None if tax else company.tax_id or None,
                  trade_name=company.trade_name if company.trade_name not in ("", company.legal_name) else None,
                  lines=_address_lines(company), country=company.country or None)
 
@@ -153,17 +154,16 @@ def buyer(invoice: Mapping[str, Any]) -> Party:
     country = account["billing_country"] or None
     tax = vat_id(invoice.get("customer_tax_id"), country)
     return Party(name=invoice.get("customer_name") or account["legal_name"] or account["name"], vat_id=tax,
-                 tax_registration=None if tax else invoice.get("customer_tax_id") or None,
+                 legal_id=None if tax else invoice.get("customer_tax_id") or None,
                  lines=(account["billing_street"],) if account["billing_street"] else (),
                  city=account["billing_city"] or None, postcode=account["billing_postcode"] or None,
                  country=country)
 
 
 def _without_vat_ids(party: Party) -> Party:
-    """BR-O-02: an invoice outside the scope of VAT names no VAT identifier; the tax id stays as a tax
-    registration."""
-    return Party(**{**party.__dict__, "vat_id": None,
-                    "tax_registration": party.tax_registration or party.vat_id})
+    """BR-O-02: an invoice outside the scope of VAT names no VAT identifier; the tax id stays as the legal
+    registration identifier (BT-30, BT-47), which BR-CO-26 accepts for the seller."""
+    return dataclasses.replace(party, vat_id=None, legal_id=party.legal_id or party.vat_id)
 
 
 def _percent(value: Decimal) -> str:

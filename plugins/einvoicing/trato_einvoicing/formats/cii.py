@@ -31,10 +31,10 @@ class _Writer:
         x = self.x
         element = x.add(parent, role)
         x.add(element, "ram:Name", party.name)
-        if party.trade_name or (party.tax_registration and role == "ram:BuyerTradeParty"):
+        if party.trade_name or party.legal_id:
             legal = x.add(element, "ram:SpecifiedLegalOrganization")
-            if role == "ram:BuyerTradeParty" and party.tax_registration:
-                x.add(legal, "ram:ID", party.tax_registration)
+            if party.legal_id:
+                x.add(legal, "ram:ID", party.legal_id)
             if party.trade_name:
                 x.add(legal, "ram:TradingBusinessName", party.trade_name)
         address = x.add(element, "ram:PostalTradeAddress")
@@ -46,12 +46,8 @@ class _Writer:
             x.add(address, "ram:CityName", party.city)
         if party.country:
             x.add(address, "ram:CountryID", party.country)
-        registrations = [(party.vat_id, "VA")]
-        if role == "ram:SellerTradeParty":
-            registrations.append((party.tax_registration, "FC"))
-        for identifier, scheme in registrations:
-            if identifier:
-                x.add(x.add(element, "ram:SpecifiedTaxRegistration"), "ram:ID", identifier, schemeID=scheme)
+        if party.vat_id:
+            x.add(x.add(element, "ram:SpecifiedTaxRegistration"), "ram:ID", party.vat_id, schemeID="VA")
 
     def tax(self, parent: etree._Element, name: str, vat: VatKey, *, calculated: Decimal | None = None,
             base: Decimal | None = None, reason: str | None = None, reason_code: str | None = None) -> None:

@@ -43,16 +43,14 @@ class _Writer:
             x.add(x.add(address, "cac:AddressLine"), "cbc:Line", party.lines[2])
         if party.country:
             x.add(x.add(address, "cac:Country"), "cbc:IdentificationCode", party.country)
-        for identifier, scheme in ((party.vat_id, "VAT"), (party.tax_registration if role.endswith(
-                "SupplierParty") else None, "FC")):
-            if identifier:
-                tax = x.add(element, "cac:PartyTaxScheme")
-                x.add(tax, "cbc:CompanyID", identifier)
-                x.add(x.add(tax, "cac:TaxScheme"), "cbc:ID", scheme)
+        if party.vat_id:
+            tax = x.add(element, "cac:PartyTaxScheme")
+            x.add(tax, "cbc:CompanyID", party.vat_id)
+            x.add(x.add(tax, "cac:TaxScheme"), "cbc:ID", "VAT")
         legal = x.add(element, "cac:PartyLegalEntity")
         x.add(legal, "cbc:RegistrationName", party.name)
-        if party.tax_registration and not role.endswith("SupplierParty"):
-            x.add(legal, "cbc:CompanyID", party.tax_registration)
+        if party.legal_id:
+            x.add(legal, "cbc:CompanyID", party.legal_id)
 
     def category(self, parent: etree._Element, name: str, vat: VatKey, reason: str | None = None,
                  reason_code: str | None = None) -> None:
