@@ -184,3 +184,15 @@ def test_field_names_are_in_the_users_language(spain):
         labels = {p.field: p.label for p in problems}
     assert labels["buyer_country"] == "País de facturación del cliente"
     assert labels["seller_vat_id"] == "NIF de la empresa (número de IVA)"
+
+
+def test_payment_means_when_the_iban_is_known_and_an_advance_invoice(spain, monkeypatch):
+    set_seller()
+    monkeypatch.setenv("TRATO_EINVOICING_IBAN", "ES91 2100 0418 4502 0005 1332")
+    invoice = issued(customer(), [line("500.00", description="Anticipo del proyecto")], advance=True)
+    doc, cross = both(invoice.id)
+    assert texts(doc, "//cbc:InvoiceTypeCode") == ["386"]
+    assert texts(doc, "//cac:PaymentMeans/cbc:PaymentMeansCode") == ["58"]
+    assert texts(doc, "//cac:PayeeFinancialAccount/cbc:ID") == ["ES9121000418450200051332"]
+    assert texts(cross, "//ram:PayeePartyCreditorFinancialAccount/ram:IBANID") == ["ES9121000418450200051332"]
+    assert texts(cross, "//ram:DueDateDateTime/udt:DateTimeString") == [invoice["due_date"].strftime("%Y%m%d")]
