@@ -2,10 +2,13 @@
 refused (409), an incomplete invoice is refused naming what is missing (422, or messages on the page), and
 only who may read the invoice gets it. A received UBL or CII invoice is read back over the API."""
 import base64
+from pathlib import Path
 
 from lxml import etree
 
 from trato import records, roles, session
+from trato_einvoicing.parsing import parse
+from trato_einvoicing.validation import validate
 from trato_invoicing.issuing import create_invoice
 
 from einvoicing_support import ON, customer, issued, line, set_seller
@@ -93,6 +96,20 @@ def test_a_received_invoice_is_read_back(spain, make_user, api_client_as):
         assert [(v["vat"]["category"], v["base"], v["amount"]) for v in read["vat"]] == [
             ("S", "190.00", "39.90"), ("S", "38.00", "3.80")]
         assert read["totals"]["payable"] == str(invoice["total"].amount)
+
+
+def test_cens_own_examples_are_read_as_received_invoices(spain):
+    data = Path(__file__).parent / "data"
+    credit = parse((data / "ubl-tc434-creditnote1.xml").read_bytes())
+    assert (credit.syntax, credit.type_code, credit.number, str(credit.issue_date)) == (
+        "ubl", "381", "018304 / 28865", "2019-09-23")
+    assert (credit.seller.name, credit.buyer.name) == ("My Supplier Company", "My Customer Company")
+    assert str(credit.totals.payable) == "100.11"
+    example = (data / "CII_example1.xml").read_bytes()
+    invoice = parse(example)
+    assert (invoice.syntax, invoice.number, invoice.currency, len(invoice.lines)) == ("cii", "12115118", "EUR", 20)
+    assert invoice.lines[0].name == "PATAT FRITES 10MM 10KG" and str(invoice.totals.payable) == "250.33"
+    assert validate(example) == []  # and CEN's rules pass CEN's example, as they should
 
 
 def test_what_is_not_an_invoice_is_a_422_naming_the_field(spain, make_user, api_client_as):
