@@ -110,6 +110,8 @@ def test_cens_own_examples_are_read_as_received_invoices(spain):
     assert (invoice.syntax, invoice.number, invoice.currency, len(invoice.lines)) == ("cii", "12115118", "EUR", 20)
     assert invoice.lines[0].name == "PATAT FRITES 10MM 10KG" and str(invoice.totals.payable) == "250.33"
     assert validate(example) == []  # and CEN's rules pass CEN's example, as they should
+    latin = etree.tostring(etree.fromstring(example), encoding="ISO-8859-1", xml_declaration=True)
+    assert validate(latin) == [] and parse(latin).number == "12115118"  # whatever the file's encoding
 
 
 def test_what_is_not_an_invoice_is_a_422_naming_the_field(spain, make_user, api_client_as):

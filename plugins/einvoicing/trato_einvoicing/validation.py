@@ -97,12 +97,15 @@ def field_of(rule: str) -> str:
     return "other"
 
 
-def syntax_of(xml: bytes) -> str:
-    """"ubl" or "cii" by the document's root; NotAnInvoice otherwise."""
+def _root(xml: bytes) -> etree._Element:
     try:
-        root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        return etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise NotAnInvoice(str(exc)) from None
+
+
+def syntax_of(root: etree._Element) -> str:
+    """"ubl" or "cii" by the document's root element; NotAnInvoice otherwise."""
     namespace = etree.QName(root).namespace
     if namespace in UBL_ROOTS:
         return "ubl"
@@ -121,12 +124,12 @@ class _Saxon:
         self.lock = threading.Lock()
         self.compiled: dict[str, Any] = {}
 
-    def run(self, stylesheet: str, xml: bytes) -> str:
+    def run(self, stylesheet: str, xml: str) -> str:
         with self.lock:  # a compiled stylesheet is shared; SaxonC's Python objects are not thread-safe
             if stylesheet not in self.compiled:
                 compiler = self.processor.new_xslt30_processor()
                 self.compiled[stylesheet] = compiler.compile_stylesheet(stylesheet_file=str(RULES / stylesheet))
-            document = self.processor.parse_xml(xml_text=xml.decode("utf-8"))
+            document = self.processor.parse_xml(xml_text=xml)
             return str(self.compiled[stylesheet].transform_to_string(xdm_node=document))
 
 
@@ -141,7 +144,9 @@ STYLESHEETS = {"ubl": "EN16931-UBL-validation.xslt", "cii": "EN16931-CII-validat
 def validate(xml: bytes, *, warnings: bool = False) -> list[Problem]:
     """The EN 16931 rules `xml` (a UBL or CII invoice) breaks: the fatal ones, and the warnings too with
     `warnings`. NotAnInvoice when it is neither."""
-    report = etree.fromstring(_saxon().run(STYLESHEETS[syntax_of(xml)], xml).encode("utf-8"))
+    root = _root(xml)  # read whatever its encoding, handed to Saxon as text without a declaration
+    report = etree.fromstring(_saxon().run(STYLESHEETS[syntax_of(root)], etree.tostring(root, encoding="unicode"))
+                              .encode("utf-8"))
     problems = []
     for failed in report.iter(f"{{{SVRL}}}failed-assert"):
         flag = failed.get("flag") or "fatal"
