@@ -1,24 +1,7 @@
 """`trato verifactu check` walks every chain: intact, it says so and exits 0; a row altered or removed behind
 the application's back (raw SQL, the append-only trigger set aside first) is named, and it exits 1."""
-from sqlalchemy import text
 from trato_verifactu import check
-from verifactu_support import ISSUER, chain_of, customer, issued
-
-from trato import session
-
-
-def behind_the_apps_back(*statements: str, **values) -> None:
-    """What someone with the database's password could do: set the trigger aside, change rows, commit."""
-    db = session()
-    postgres = db.get_bind().dialect.name == "postgresql"
-    if postgres:
-        db.execute(text("ALTER TABLE verifactu_record DISABLE TRIGGER verifactu_record_append_only"))
-    else:
-        db.execute(text("DROP TRIGGER IF EXISTS verifactu_record_no_update"))
-        db.execute(text("DROP TRIGGER IF EXISTS verifactu_record_no_delete"))
-    for statement in statements:
-        db.execute(text(statement), values)
-    db.commit()
+from verifactu_support import ISSUER, behind_the_apps_back, chain_of, customer, issued
 
 
 def run(app):

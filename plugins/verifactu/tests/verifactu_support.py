@@ -58,3 +58,17 @@ def issued(account: RecordData, *prices: str, kind: str = "invoice", on: date = 
 def chain_of(tax_id: str = ISSUER) -> list[BillingRecord]:
     return list(session().scalars(select(BillingRecord).where(BillingRecord.issuer_tax_id == tax_id)
                                   .order_by(BillingRecord.position)))
+
+
+def behind_the_apps_back(*statements: str, **values) -> None:
+    """What someone with the database's password could do: set the trigger aside, change rows, commit."""
+    db = session()
+    postgres = db.get_bind().dialect.name == "postgresql"
+    if postgres:
+        db.execute(text("ALTER TABLE verifactu_record DISABLE TRIGGER verifactu_record_append_only"))
+    else:
+        db.execute(text("DROP TRIGGER IF EXISTS verifactu_record_no_update"))
+        db.execute(text("DROP TRIGGER IF EXISTS verifactu_record_no_delete"))
+    for statement in statements:
+        db.execute(text(statement), values)
+    db.commit()

@@ -9,7 +9,7 @@ was. Records are never changed afterwards (models.py; a trigger refuses it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -131,9 +131,21 @@ def _store(db: Session, head: Chain, record: BillingRecord) -> BillingRecord:
     return record
 
 
-def append_alta(invoice: RecordData) -> BillingRecord:
-    """The RegistroAlta of an invoice just issued, chained onto its issuer's last record."""
-    db, issuer = session(), issuer_of(invoice)
+@dataclass(frozen=True)
+class AltaEntry:
+    """What a RegistroAlta says of its invoice, before it is chained: amounts in euros, dates as dates."""
+
+    invoice_id: int
+    number: str
+    issue_date: date
+    invoice_type: str
+    cuota_total: Decimal
+    importe_total: Decimal
+    details: records_xml.AltaDetails
+
+
+def alta_entry(invoice: RecordData, issuer: Issuer) -> AltaEntry:
+    """An issued invoice as its RegistroAlta describes it."""
     cuota, importe = totals(invoice)
     lines = invoice_lines(invoice.id)
     description = "; ".join(str(line["description"]) for line in lines if line["description"])
@@ -147,16 +159,30 @@ def append_alta(invoice: RecordData) -> BillingRecord:
         recipient=records_xml.Party(invoice["customer_name"] or "", customer_tax_id) if customer_tax_id else None,
         lines=_tax_lines(invoice), rectified=rectified, rectification_method=invoice["rectification_method"],
         operation_date=date_text(invoice["operation_date"]) if invoice["operation_date"] else None)
+    return AltaEntry(invoice.id, invoice["number"], invoice["issue_date"], invoice_type(invoice), cuota, importe,
+                     details)
+
+
+def append_alta(invoice: RecordData) -> BillingRecord:
+    """The RegistroAlta of an invoice just issued, chained onto its issuer's last record."""
+    issuer = issuer_of(invoice)
+    return append_entry(issuer, alta_entry(invoice, issuer))
+
+
+def append_entry(issuer: Issuer, entry: AltaEntry) -> BillingRecord:
+    """Chain a RegistroAlta onto the issuer's last record, the head locked until the caller's transaction
+    ends."""
+    db = session()
     head = _head(db, issuer.tax_id)
-    fields = AltaFields(issuer_tax_id=issuer.tax_id, number=invoice["number"],
-                        issue_date=date_text(invoice["issue_date"]), invoice_type=invoice_type(invoice),
-                        cuota_total=amount_text(cuota), importe_total=amount_text(importe),
-                        previous=head.last_fingerprint, generated_at=_now())
+    fields = AltaFields(issuer_tax_id=issuer.tax_id, number=entry.number, issue_date=date_text(entry.issue_date),
+                        invoice_type=entry.invoice_type, cuota_total=amount_text(entry.cuota_total),
+                        importe_total=amount_text(entry.importe_total), previous=head.last_fingerprint,
+                        generated_at=_now())
     huella = fingerprint(fields)
-    xml = records_xml.alta(fields, huella, details, _previous_id(db, head), software(issuer))
+    xml = records_xml.alta(fields, huella, entry.details, _previous_id(db, head), software(issuer))
     return _store(db, head, BillingRecord(
-        issuer_tax_id=issuer.tax_id, position=head.length + 1, kind="alta", invoice_id=invoice.id,
-        number=fields.number, issue_date=invoice["issue_date"], invoice_type=fields.invoice_type,
+        issuer_tax_id=issuer.tax_id, position=head.length + 1, kind="alta", invoice_id=entry.invoice_id,
+        number=fields.number, issue_date=entry.issue_date, invoice_type=fields.invoice_type,
         cuota_total=Decimal(fields.cuota_total), importe_total=Decimal(fields.importe_total),
         previous_id=head.last_record_id, previous_fingerprint=head.last_fingerprint,
         generated_at=fields.generated_at, fingerprint=huella, xml=records_xml.text(xml),

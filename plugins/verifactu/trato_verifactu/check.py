@@ -45,7 +45,7 @@ class ChainReport:
 
 def _walk(tax_id: str) -> Iterator[BillingRecord]:
     query = (select(BillingRecord).where(BillingRecord.issuer_tax_id == tax_id).order_by(BillingRecord.position)
-             .execution_options(yield_per=1000))
+             .execution_options(yield_per=1000, populate_existing=True))
     yield from session().scalars(query)
 
 
