@@ -33,6 +33,9 @@ def test_the_api_gives_the_files_to_who_may_read_the_invoice(spain, make_user, a
     assert ubl.findtext("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}ID") == \
         invoice["number"]
     assert api_client_as(outsider(make_user)).get(f"einvoicing/invoices/{invoice.id}/ubl").status_code in (403, 404)
+    paths = api.get("openapi.json").get_json()["paths"]
+    assert {"/api/v1/einvoicing/invoices/{invoice_id}/ubl", "/api/v1/einvoicing/invoices/{invoice_id}/facturx",
+            "/api/v1/einvoicing/parse"} <= set(paths)
 
 
 def test_a_draft_is_a_409_and_an_incomplete_invoice_a_422_naming_the_fields(spain, make_user, api_client_as):

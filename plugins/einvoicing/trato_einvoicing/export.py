@@ -33,8 +33,13 @@ class Incomplete(Exception):
         """{field key: [messages]}, as a 422 problem names them."""
         found: dict[str, list[str]] = {}
         for problem in self.problems:
-            found.setdefault(problem.field, []).append(problem.message)
+            messages = found.setdefault(problem.field, [])
+            if problem.message not in messages:  # a rule fails once per line it is broken on
+                messages.append(problem.message)
         return found
+
+    def messages(self) -> list[str]:
+        return [message for messages in self.errors().values() for message in messages]
 
 
 def _file_name(number: str, kind: str, extension: str) -> str:

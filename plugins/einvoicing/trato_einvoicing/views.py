@@ -33,8 +33,8 @@ def download(record_id: int, kind: str) -> Any:
         flash(_("Only an issued invoice can be sent as an e-invoice: issue it first."), "error")
     except Incomplete as exc:
         flash(_("The e-invoice cannot be made until this is completed:"), "error")
-        for problem in exc.problems:
-            flash(problem.message, "error")
+        for message in exc.messages():
+            flash(message, "error")
     else:
         return attachment(done.data, done.filename, done.media_type)
     return redirect(url_for("records.detail", entity=INVOICE, record_id=record_id))
