@@ -255,40 +255,63 @@ def from_invoice(invoice_id: int, *, user: Any) -> EInvoice:
         return _build(invoice, company)
 
 
-def _build(invoice: RecordData, company: companies.CompanyInfo) -> EInvoice:
-    type_code, sign = _sign(invoice)
-    currency = invoice["currency"] or company.base_currency
-    items = records.lines(INVOICE, invoice.id, user=None).get(LINE, [])
-    rows, regime = _rows(invoice.id), _regime(invoice)
+def _vat_keys(items: list[RecordData], rows: list[InvoiceTax], regime: Regime
+              ) -> dict[tuple[int | None, str | None], VatKey]:
+    """Each frozen VAT row's category and rate: S or Z by its rate, or, without VAT, by what its lines are."""
     grouped: dict[tuple[int | None, str | None], list[RecordData]] = defaultdict(list)
     for item in items:
         grouped[_row_key(item["tax_id"], item["exemption"])].append(item)
-    keys = {key: VatKey(no_vat_category(grouped.get(key, []), regime), ZERO) if key[0] is None else
-            VatKey("S" if row.rate > 0 else "Z", row.rate)
-            for row in rows.vat for key in [_row_key(row.tax_id, row.exemption)]}
-    lines = [_line(position, item, sign, keys[_row_key(item["tax_id"], item["exemption"])], currency)
-             for position, item in enumerate(items, start=1)]
-    breakdown = _breakdown(rows.vat, keys, sign, regime.note)
-    allowances = _discounts(invoice, lines, breakdown)
-    charges = _surcharges(rows.surcharge, sign, currency)
-    if charges:
-        entry = breakdown.get(EXEMPT)
-        reasons = [r for r in ((entry.reason if entry else None),
-                               _("Equivalence surcharge (articles 154 to 163 of Ley 37/1992), not part of the "
-                                 "VAT base")) if r]
-        breakdown[EXEMPT] = VatBreakdown(EXEMPT, (entry.base if entry else ZERO) + sum(c.amount for c in charges),
-                                         ZERO, "; ".join(reasons))
+    keys = {}
+    for row in rows:
+        key = _row_key(row.tax_id, row.exemption)
+        keys[key] = (VatKey(no_vat_category(grouped[key], regime), ZERO) if row.tax_id is None else
+                     VatKey("S" if row.rate > 0 else "Z", row.rate))
+    return keys
+
+
+def _with_surcharges(breakdown: dict[VatKey, VatBreakdown], charges: list[Adjustment]) -> None:
+    """The surcharges' charges in the exempt (E) entry of the VAT breakdown, with the law that says why."""
+    if not charges:
+        return
+    entry = breakdown.get(EXEMPT)
+    reasons = [r for r in ((entry.reason if entry else None),
+                           _("Equivalence surcharge (articles 154 to 163 of Ley 37/1992), not part of the VAT "
+                             "base")) if r]
+    breakdown[EXEMPT] = VatBreakdown(EXEMPT, (entry.base if entry else ZERO) + sum(c.amount for c in charges),
+                                     ZERO, "; ".join(reasons))
+
+
+def _totals(invoice: RecordData, company: companies.CompanyInfo, currency: str, lines: list[Line],
+            allowances: list[Adjustment], charges: list[Adjustment], breakdown: Mapping[VatKey, VatBreakdown],
+            withheld: Decimal) -> Totals:
+    """BT-106 to BT-115 (and BT-111, the VAT in the company's currency when the invoice is in another)."""
     line_total = sum((line.net for line in lines), ZERO)
     allowance_total = sum((a.amount for a in allowances), ZERO)
     charge_total = sum((c.amount for c in charges), ZERO)
     without_vat = line_total - allowance_total + charge_total
     vat_total = sum((b.amount for b in breakdown.values()), ZERO)
-    prepaid = sum((row.amount * sign for row in rows.withholding), ZERO)
-    accounting = company.base_currency if currency != company.base_currency else None
-    in_accounting = currencies.at_rate(Money(vat_total, currency), invoice["exchange_rate"] or Decimal(1),
-                                       accounting).amount if accounting else None
-    totals = Totals(line_total, allowance_total, charge_total, without_vat, vat_total, without_vat + vat_total,
-                    prepaid, without_vat + vat_total - prepaid, in_accounting)
+    in_accounting = None
+    if currency != company.base_currency:
+        in_accounting = currencies.at_rate(Money(vat_total, currency), invoice["exchange_rate"] or Decimal(1),
+                                           company.base_currency).amount
+    return Totals(line_total, allowance_total, charge_total, without_vat, vat_total, without_vat + vat_total,
+                  withheld, without_vat + vat_total - withheld, in_accounting)
+
+
+def _build(invoice: RecordData, company: companies.CompanyInfo) -> EInvoice:
+    type_code, sign = _sign(invoice)
+    currency = invoice["currency"] or company.base_currency
+    items = records.lines(INVOICE, invoice.id, user=None).get(LINE, [])
+    rows, regime = _rows(invoice.id), _regime(invoice)
+    keys = _vat_keys(items, rows.vat, regime)
+    lines = [_line(position, item, sign, keys[_row_key(item["tax_id"], item["exemption"])], currency)
+             for position, item in enumerate(items, start=1)]
+    breakdown = _breakdown(rows.vat, keys, sign, regime.note)
+    allowances = _discounts(invoice, lines, breakdown)
+    charges = _surcharges(rows.surcharge, sign, currency)
+    _with_surcharges(breakdown, charges)
+    totals = _totals(invoice, company, currency, lines, allowances, charges, breakdown,
+                     sum((row.amount * sign for row in rows.withholding), ZERO))
     the_seller, the_buyer = seller(company), buyer(invoice)
     if any(key.category == "O" for key in breakdown):
         the_seller, the_buyer = _without_vat_ids(the_seller), _without_vat_ids(the_buyer)
@@ -300,7 +323,8 @@ def _build(invoice: RecordData, company: companies.CompanyInfo) -> EInvoice:
         seller=the_seller, buyer=the_buyer, lines=tuple(lines),
         vat=tuple(sorted(breakdown.values(), key=lambda b: (b.vat.category, -b.vat.rate))), totals=totals,
         allowances=tuple(allowances), charges=tuple(charges),
-        notes=tuple(_notes(invoice, rows, regime, sign, currency)), accounting_currency=accounting,
+        notes=tuple(_notes(invoice, rows, regime, sign, currency)),
+        accounting_currency=company.base_currency if currency != company.base_currency else None,
         due_date=invoice.get("due_date"), payment_terms=_payment_terms(invoice), iban=iban(),
         delivery_date=invoice.get("operation_date"),
         deliver_to_country=the_buyer.country if any(k.category == "K" for k in breakdown) else None,
