@@ -196,3 +196,12 @@ def test_payment_means_when_the_iban_is_known_and_an_advance_invoice(spain, monk
     assert texts(doc, "//cac:PayeeFinancialAccount/cbc:ID") == ["ES9121000418450200051332"]
     assert texts(cross, "//ram:PayeePartyCreditorFinancialAccount/ram:IBANID") == ["ES9121000418450200051332"]
     assert texts(cross, "//ram:DueDateDateTime/udt:DateTimeString") == [invoice["due_date"].strftime("%Y%m%d")]
+
+
+def test_a_simplified_invoice_to_a_private_customer(spain):
+    set_seller()
+    invoice = issued(customer("Miren Etxeberria", tax_id=None), [line("50.00")], kind="simplified")
+    doc, cross = both(invoice.id)
+    assert texts(doc, "//cbc:InvoiceTypeCode") == ["380"]
+    assert texts(doc, "//cac:AccountingCustomerParty//cbc:RegistrationName") == ["Miren Etxeberria"]
+    assert texts(doc, "//cac:AccountingCustomerParty//cbc:CompanyID") == []
