@@ -1,18 +1,20 @@
 """The kept PDF of an issued invoice carries AEAT's QR code and the VERI*FACTU legend: the QR image is taken
-out of the PDF (pdfimages), decoded (OpenCV's QRCodeDetector) and matched to the invoice; the legend is read
-back with pdftotext."""
+out of the PDF (pdfimages), decoded (OpenCV's QRCodeDetector, from the plugin's `test` extra: the test is
+skipped where it is not installed) and matched to the invoice; the document's mark is the QR of the
+invoice's URL and the legend is read back with pdftotext, always."""
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import cv2
-from trato_verifactu.qr import LEGEND, verification_url
+import pytest
+from trato_verifactu.qr import LEGEND, image, verification_url
 from verifactu_support import ISSUER, chain_of, customer, issued
 
 from trato import documents
 
 
 def decoded_qr_codes(pdf: bytes, folder: Path) -> list[str]:
+    cv2 = pytest.importorskip("cv2")
     (folder / "invoice.pdf").write_bytes(pdf)
     subprocess.run(["pdfimages", "-png", str(folder / "invoice.pdf"), str(folder / "image")], check=True)
     found = []
@@ -39,7 +41,15 @@ def test_the_issued_pdf_carries_the_qr_of_the_invoice_and_the_legend(vf, tmp_pat
     assert parse_qs(parts.query) == {"nif": [ISSUER], "numserie": [invoice["number"]], "fecha": ["15-01-2027"],
                                      "importe": ["149.37"]}
     assert url == verification_url(chain_of()[0])
-    assert LEGEND in text_of(pdf)
+
+
+def test_the_document_carries_the_mark_of_the_invoices_url_and_the_legend(vf):
+    invoice = issued(customer(), "100.00", "23.45")
+    url = verification_url(chain_of()[0])
+    assert url.endswith(f"?nif={ISSUER}&numserie={invoice['number']}&fecha=15-01-2027&importe=149.37")
+    html = documents.render_html("invoicing_invoice", invoice.id, user=None)
+    assert f'<div class="fiscal-mark"><img src="{image(url)}"' in html
+    assert LEGEND in text_of(documents.kept("invoicing_invoice", invoice.id))
 
 
 def test_production_address_and_url_encoding(vf_app):

@@ -39,11 +39,16 @@ class Issuer:
     name: str
 
 
+def tax_id_of(text: str) -> str:
+    """A company's tax id as the records write it: no blanks, upper case, no "ES" VAT prefix."""
+    tax_id = text.replace(" ", "").upper()
+    return tax_id[2:] if tax_id.startswith("ES") and len(tax_id) == 11 else tax_id
+
+
 def issuer_of(invoice: RecordData) -> Issuer:
     """The invoice's company as the records name it; a company without a tax id cannot keep records."""
     company = companies.company_for(INVOICE, invoice)
-    tax_id = company.tax_id.replace(" ", "").upper()
-    tax_id = tax_id[2:] if tax_id.startswith("ES") and len(tax_id) == 11 else tax_id
+    tax_id = tax_id_of(company.tax_id)
     if not tax_id:
         raise ValidationFailed({"company_id": [_("VeriFactu needs the company's tax ID: set it under "
                                                  "Administration, Companies.")]})

@@ -9,10 +9,17 @@ from flask import current_app
 # AEAT's ValidarQR service (Orden HAC/1177/2024 art. 21; AEAT's QR specification), per environment.
 QR_URLS = {"test": "https://prewww2.aeat.es/wlpl/TIKE-CONT/ValidarQR",
            "production": "https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR"}
+# AEAT's VERI*FACTU SOAP service (SistemaFacturacion.wsdl), per environment.
+SUBMISSION_URLS = {
+    "test": "https://prewww1.aeat.es/wlpl/TIKE-CONT/ws/SistemaFacturacion/VerifactuSOAP",
+    "production": "https://www1.agenciatributaria.gob.es/wlpl/TIKE-CONT/ws/SistemaFacturacion/VerifactuSOAP"}
 DEFAULTS = {
     "ENVIRONMENT": "test",              # "test" (AEAT's pre-production) or "production"
     "TIME_ZONE": "Europe/Madrid",       # the offset FechaHoraHusoGenRegistro carries
     "INSTALLATION": "1",                # NumeroInstalacion: this install among the producer's
+    "ENDPOINT": "",                     # the SOAP address; empty: the ENVIRONMENT's
+    "CERTIFICATE": "",                  # PEM (certificate + key), or a folder of <tax id>.pem
+    "CA_FILE": "",                      # the authorities to trust for the endpoint; empty: the system's
 }
 
 
@@ -24,3 +31,7 @@ def setting(name: str) -> str:
 def qr_base_url() -> str:
     """The ValidarQR address of the configured environment; an unknown name counts as "test"."""
     return QR_URLS.get(setting("ENVIRONMENT"), QR_URLS["test"])
+
+
+def submission_url() -> str:
+    return setting("ENDPOINT") or SUBMISSION_URLS.get(setting("ENVIRONMENT"), SUBMISSION_URLS["test"])

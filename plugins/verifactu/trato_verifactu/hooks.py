@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
 
-from trato import ApiAction, Fragment, NavItem, RecordData, access, hookimpl
+from trato import ApiAction, Fragment, NavItem, RecordData, TaskRegistry, access, crontab, hookimpl
 
-from . import cancelling, chain, cli, qr
+from . import cancelling, chain, cli, qr, submission
 from .views import CANCEL, CHECK, bp
 
 
@@ -82,3 +82,9 @@ def document_context(entity: str, record: RecordData | None, context: dict[str, 
 @hookimpl
 def cli_commands() -> list[Any]:
     return [cli.check_command]
+
+
+@hookimpl
+def register_tasks(tasks: TaskRegistry) -> None:
+    """Every minute, each issuer's waiting records go to AEAT as flow control allows (submission.py)."""
+    tasks.periodic("submit", submission.submit_pending, crontab(minute="*"))

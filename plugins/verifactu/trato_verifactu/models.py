@@ -28,6 +28,7 @@ class Chain(Base):
     last_record_id: Mapped[int | None] = mapped_column(Integer)
     last_fingerprint: Mapped[str] = mapped_column(String(64), default="")
     length: Mapped[int] = mapped_column(Integer, default=0)
+    next_submission_at: Mapped[datetime | None] = mapped_column(migration.UTCDateTime())
 
 
 class BillingRecord(Base):

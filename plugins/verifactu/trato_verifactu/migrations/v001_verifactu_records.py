@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("last_record_id", sa.Integer()),
         sa.Column("last_fingerprint", sa.String(64), nullable=False),
         sa.Column("length", sa.Integer(), nullable=False),
+        sa.Column("next_submission_at", migration.UTCDateTime()),
     )
     op.create_table(
         "verifactu_record",
