@@ -112,8 +112,8 @@ def fill(app: Flask, invoices: int, subscriptions: int, seed: int) -> None:
     _sql(app, """INSERT INTO invoicing_instalment (invoice_id, position, due_date, amount, currency)
       SELECT id, 1, due_date, total, 'EUR' FROM invoicing_invoice""")
     _sql(app, """INSERT INTO invoicing_payment (owner_id, team_id, created_at, updated_at, version, invoice_id,
-        payment_date, amount, amount_currency, method)
-      SELECT owner_id, team_id, now(), now(), 1, id, due_date - 5, paid, 'EUR', 'transfer'
+        account_id, payment_date, amount, amount_currency, method)
+      SELECT owner_id, team_id, now(), now(), 1, id, account_id, due_date - 5, paid, 'EUR', 'transfer'
       FROM invoicing_invoice WHERE paid > 0""")
     _sql(app, "SELECT setval(pg_get_serial_sequence('invoicing_invoice', 'id'), (SELECT max(id) "
               "FROM invoicing_invoice))")

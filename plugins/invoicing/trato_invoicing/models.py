@@ -196,7 +196,8 @@ class Invoice(DocumentTotals, Record, Base):
                                       "rectification": _l("Rectification")},
                             compute=document_totals, locked=invoice_lock, unlocked_fields=INVOICE_UNLOCKED,
                             keep=keep_issued)
-    __table_args__ = (Index("ix_invoicing_invoice_subscription_period", "subscription_id", "period_start",
+    __table_args__ = (Index("ix_invoicing_invoice_account_issue", "account_id", "issue_date"),
+                      Index("ix_invoicing_invoice_subscription_period", "subscription_id", "period_start",
                             unique=True),)
 
     kind: Mapped[str] = field("select", label=_l("Type"), required=True, options=INVOICE_KINDS,

@@ -111,6 +111,7 @@ def check_payment(values: dict[str, Any], previous: RecordData | None) -> dict[s
         return {"amount": _("Nothing is owed on this invoice.")}
     if abs(amount.amount) > abs(balance.amount):
         return {"amount": _("The payment is larger than the balance of %(balance)s.", balance=str(balance))}
+    values["account_id"] = invoice["account_id"]
     return None
 
 

@@ -26,6 +26,9 @@ class Payment(Record, Base):
                             list_columns=("payment_date", "invoice_id", "amount", "method", "reference"))
 
     invoice_id: Mapped[int] = field("relation", label=_l("Invoice"), target="invoicing_invoice", required=True)
+    # the invoice's customer, set from it (an issued invoice's account never changes): statements read by it
+    account_id: Mapped[int | None] = field("relation", label=_l("Account"), target="contacts_account",
+                                           system_set=True)
     payment_date: Mapped[date] = field("date", label=_l("Date"), required=True, filterable=True)
     amount: Mapped[Money] = field("money", label=_l("Amount"), required=True)
     method: Mapped[str] = field("select", label=_l("Method"), required=True, default="transfer", options=METHODS,

