@@ -14,6 +14,7 @@ from trato_verifactu.models import Submission
 from verifactu_support import ISSUER, chain_of, customer, issued, line, set_issuer
 
 from trato import ValidationFailed, records, session
+from trato.testing import migration_drift
 
 
 def test_issued_invoices_form_one_chain_across_series_with_aeats_fingerprint(vf):
@@ -69,3 +70,7 @@ def test_records_refuse_update_and_delete_in_the_database(vf):
             session().execute(text(statement))
         session().rollback()
     assert len(chain_of()) == 1
+
+
+def test_the_migration_makes_what_the_models_say(vf_app):
+    assert migration_drift(vf_app, "verifactu_") == []

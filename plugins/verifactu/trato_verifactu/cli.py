@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import check
 
@@ -13,8 +14,9 @@ def check_command() -> None:
     broken = False
     for report in reports:
         if report.intact:
-            click.echo(_("Chain %(issuer)s is intact: %(count)s records.", issuer=report.issuer_tax_id,
-                         count=report.records))
+            click.echo(ngettext("Chain %(issuer)s is intact: %(num)d record.",
+                                "Chain %(issuer)s is intact: %(num)d records.", report.records,
+                                issuer=report.issuer_tax_id))
             continue
         broken = True
         for fault in report.breaks:
