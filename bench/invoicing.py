@@ -17,8 +17,8 @@ administrator and as a rep who sees only their own records:
 
 PostgreSQL only: the issue asks for these figures there, and the rows are made with its generate_series.
 
-Without --fresh an existing bench database is used as it is (the recurring run needs --fresh to find its
-subscriptions due again).
+Without --fresh an existing bench database is used as it is (brought up to date by the migrations), and the
+recurring run is left out: its subscriptions were billed by the run that made them.
 """
 from __future__ import annotations
 
@@ -264,7 +264,8 @@ def main() -> None:
         bench.lists()
         bench.register()
         bench.issuing()
-        bench.recurring()
+        if args.fresh:  # the subscriptions are due once: a run on an existing database finds them billed
+            bench.recurring()
         bench.engine.dispose()
         print()
         print(bench.table(f"{title}, at the end {os.getloadavg()[0]:.1f}"))

@@ -23,9 +23,13 @@ from .iso4217 import FUNDS, MINOR_UNITS
 PRECISION = 18
 
 
+# The quantum of each number of decimals, made once: every money and decimal value read or written is rounded.
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(PRECISION + 1)}
+
+
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """`value` rounded to `places` decimals, halves away from zero."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(_QUANTA.get(places) or Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def limit(places: int) -> Decimal:

@@ -48,7 +48,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return None
         if dialect.name == "sqlite":
             return Decimal(int(value)).scaleb(-self.scale)
-        return round_half_up(Decimal(value), self.scale)
+        return round_half_up(value if isinstance(value, Decimal) else Decimal(value), self.scale)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
