@@ -53,7 +53,7 @@ install_trato() {
     local extras="$1" dirs=() args=() stamp want
     mapfile -t dirs < <(plugin_dirs)
     args=(-e "$ROOT$extras")
-    for dir in "${dirs[@]}"; do args+=(-e "$dir"); done
+    for dir in "${dirs[@]}"; do args+=(-e "$dir$extras"); done  # a plugin's own test extras with the core's
     want="$(cat "$ROOT/pyproject.toml" "${dirs[@]/%//pyproject.toml}" | sha256sum | cut -d' ' -f1) ${dirs[*]}"
     stamp="$VENV/.trato-installed${extras:+-${extras//[^a-z]/}}"
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
