@@ -1,11 +1,13 @@
 """Each record's XML, kept on the record, is built to AEAT's schemas: the records of full, simplified and
 rectifying invoices and of a cancellation, carried in a RegFactuSistemaFacturacion message, validate against
 the vendored SuministroLR.xsd; a record broken on purpose does not."""
+from decimal import Decimal
+
 from lxml import etree
 from trato_invoicing.rectifying import rectify
 from trato_verifactu import cancelling
 from trato_verifactu.records_xml import SF, Party, envelope, schema_errors
-from verifactu_support import ISSUER, chain_of, customer, issued
+from verifactu_support import ISSUER, chain_of, customer, issued, line
 
 from trato_invoicing.issuing import issue
 
@@ -50,3 +52,17 @@ def test_a_record_that_breaks_the_schema_is_refused(vf):
     broken.find("sf:CuotaTotal", namespaces=NS).text = "2,10"
     errors = schema_errors(envelope(Party("Herramientas Uriarte SL", ISSUER), [etree.tostring(broken)]))
     assert len(errors) == 2 and "TipoFactura" in errors[0] and "CuotaTotal" in errors[1]
+
+
+def test_a_rectifying_invoice_by_substitution_states_what_it_rectifies(vf):
+    original = issued(customer(), "100.00")
+    replacement = rectify(original.id, method="substitution", reason="R1", user=None,
+                          lines=[line("80.00", description="Servicio corregido")])
+    issue(replacement.id, user=None)
+    record = chain_of()[-1]
+    assert schema_errors(envelope(Party("Herramientas Uriarte SL", ISSUER), [record.xml])) == []
+    xml = etree.fromstring(record.xml)
+    assert xml.findtext("sf:TipoRectificativa", namespaces=NS) == "S"
+    assert [child.text for child in xml.find("sf:ImporteRectificacion", namespaces=NS)] == ["100.00", "21.00"]
+    assert (record.invoice_type, record.cuota_total, record.importe_total) == ("R1", Decimal("-4.20"),
+                                                                                 Decimal("-24.20"))

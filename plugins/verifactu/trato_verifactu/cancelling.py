@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from trato import access, records
+from trato_invoicing.issuing import INVOICE
 
 from .chain import append_anulacion
 from .models import BillingRecord
-from trato_invoicing.issuing import INVOICE
 
 PERMISSION = "verifactu_cancel"
 
@@ -19,6 +19,3 @@ def cancel(invoice_id: int, *, user: Any) -> BillingRecord:
     with records.atomic():
         invoice = records.get(INVOICE, invoice_id, user=user)
         return append_anulacion(invoice)
-
-
-__all__ = ["INVOICE", "cancel"]

@@ -113,7 +113,7 @@ def _head(db: Session, tax_id: str) -> Chain:
                       .execution_options(populate_existing=True)).scalar_one()
 
 
-def _previous_id(db: Session, head: Chain) -> records_xml.InvoiceId | None:
+def _previous_invoice(db: Session, head: Chain) -> records_xml.InvoiceId | None:
     if head.last_record_id is None:
         return None
     last = db.get(BillingRecord, head.last_record_id)
@@ -154,15 +154,18 @@ def alta_entry(invoice: RecordData, issuer: Issuer) -> AltaEntry:
     cuota, importe = totals(invoice)
     lines = invoice_lines(invoice.id)
     description = "; ".join(str(line["description"]) for line in lines if line["description"])
-    rectified = None
+    rectified = amounts = None
     if invoice["rectifies_id"]:
         original = records.get(INVOICE, invoice["rectifies_id"], user=None)
         rectified = records_xml.InvoiceId(issuer.tax_id, original["number"], date_text(original["issue_date"]))
+        amounts = (_in_base(original["net_amount"], original), _in_base(original["tax_amount"], original),
+                   _in_base(original["surcharge_amount"], original))
     customer_tax_id = invoice["customer_tax_id"]
     details = records_xml.AltaDetails(
         issuer_name=issuer.name, description=description or str(invoice["number"]),
         recipient=records_xml.Party(invoice["customer_name"] or "", customer_tax_id) if customer_tax_id else None,
         lines=_tax_lines(invoice), rectified=rectified, rectification_method=invoice["rectification_method"],
+        rectified_amounts=amounts,
         operation_date=date_text(invoice["operation_date"]) if invoice["operation_date"] else None)
     return AltaEntry(invoice.id, invoice["number"], invoice["issue_date"], invoice_type(invoice), cuota, importe,
                      details)
@@ -184,7 +187,7 @@ def append_entry(issuer: Issuer, entry: AltaEntry) -> BillingRecord:
                         importe_total=amount_text(entry.importe_total), previous=head.last_fingerprint,
                         generated_at=_now())
     huella = fingerprint(fields)
-    xml = records_xml.alta(fields, huella, entry.details, _previous_id(db, head), software(issuer))
+    xml = records_xml.alta(fields, huella, entry.details, _previous_invoice(db, head), software(issuer))
     return _store(db, head, BillingRecord(
         issuer_tax_id=issuer.tax_id, position=head.length + 1, kind="alta", invoice_id=entry.invoice_id,
         number=fields.number, issue_date=entry.issue_date, invoice_type=fields.invoice_type,
@@ -221,7 +224,7 @@ def append_anulacion(invoice: RecordData) -> BillingRecord:
                              issue_date=date_text(found.issue_date), previous=head.last_fingerprint,
                              generated_at=_now())
     huella = fingerprint(fields)
-    xml = records_xml.anulacion(fields, huella, _previous_id(db, head), software(issuer))
+    xml = records_xml.anulacion(fields, huella, _previous_invoice(db, head), software(issuer))
     return _store(db, head, BillingRecord(
         issuer_tax_id=issuer.tax_id, position=head.length + 1, kind="anulacion", invoice_id=invoice.id,
         number=found.number, issue_date=found.issue_date, invoice_type=None, cuota_total=None,

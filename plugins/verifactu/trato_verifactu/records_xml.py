@@ -75,6 +75,7 @@ class AltaDetails:
     lines: tuple[TaxLine, ...]
     rectified: InvoiceId | None = None
     rectification_method: str | None = None   # "substitution" or "differences"
+    rectified_amounts: tuple[Decimal, Decimal, Decimal] | None = None   # by substitution: base, VAT, recargo
     operation_date: str | None = None
 
 
@@ -168,6 +169,13 @@ def alta(fields: AltaFields, fingerprint: str, details: AltaDetails, previous: I
         _add(rectified, "IDEmisorFactura", details.rectified.issuer_tax_id)
         _add(rectified, "NumSerieFactura", details.rectified.number)
         _add(rectified, "FechaExpedicionFactura", details.rectified.issue_date)
+    if details.rectification_method == "substitution" and details.rectified_amounts is not None:
+        base, cuota, recargo = details.rectified_amounts
+        amounts = _add(root, "ImporteRectificacion")
+        _add(amounts, "BaseRectificada", amount_text(base))
+        _add(amounts, "CuotaRectificada", amount_text(cuota))
+        if recargo:
+            _add(amounts, "CuotaRecargoRectificado", amount_text(recargo))
     if details.operation_date and details.operation_date != fields.issue_date:
         _add(root, "FechaOperacion", details.operation_date)
     _add(root, "DescripcionOperacion", details.description[:500] or fields.number)

@@ -13,7 +13,7 @@ from trato import RecordNotFound, ValidationFailed, access, records
 from . import cancelling, check
 
 bp = Blueprint("verifactu", __name__, url_prefix="/verifactu", template_folder="templates")
-CHECK, CANCEL = "verifactu_check", "verifactu_cancel"
+CHECK, CANCEL = "verifactu_check", cancelling.PERMISSION
 
 
 def _require(permission: str) -> None:
