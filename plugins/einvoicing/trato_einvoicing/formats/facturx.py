@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from facturx import generate_from_binary
-
 from trato import documents
 
 NAME = "Factur-X"
@@ -22,6 +20,8 @@ logging.getLogger("factur-x").setLevel(logging.WARNING)
 def write(entity: str, record_id: int, cii: bytes, *, language: str) -> bytes:
     """The record's PDF/A-3b with `cii` embedded as Factur-X, rendered as the system sees the record (the
     caller checked the user may read it)."""
+    from facturx import generate_from_binary  # here: its import costs every process a quarter of a second
+
     pdf = documents.render_pdf(entity, record_id, user=None, language=language, pdfa=True)
     return bytes(generate_from_binary(pdf, cii, flavor="factur-x", level=LEVEL, check_xsd=True, lang=language,
                                       afrelationship="data"))
