@@ -124,11 +124,26 @@ def _chaining(parent: etree._Element, previous: InvoiceId | None, fingerprint: s
     if previous is None:
         _add(element, "PrimerRegistro", "S")
         return
-    before = _add(element, "RegistroAnterior")
-    _add(before, "IDEmisorFactura", previous.issuer_tax_id)
-    _add(before, "NumSerieFactura", previous.number)
-    _add(before, "FechaExpedicionFactura", previous.issue_date)
-    _add(before, "Huella", fingerprint)
+    _add(_invoice_id(element, "RegistroAnterior", previous), "Huella", fingerprint)
+
+
+def _invoice_id(parent: etree._Element, tag: str, invoice: InvoiceId, suffix: str = "") -> etree._Element:
+    """An invoice's issuer, number and date under `tag` (`suffix` "Anulada" names a cancelled one)."""
+    element = _add(parent, tag)
+    _add(element, f"IDEmisorFactura{suffix}", invoice.issuer_tax_id)
+    _add(element, f"NumSerieFactura{suffix}", invoice.number)
+    _add(element, f"FechaExpedicionFactura{suffix}", invoice.issue_date)
+    return element
+
+
+def _closing(root: etree._Element, previous: InvoiceId | None, previous_fingerprint: str, software: Software,
+             generated_at: str, fingerprint: str) -> None:
+    """What every record ends with: the chaining, the system, when it was made and its fingerprint."""
+    _chaining(root, previous, previous_fingerprint)
+    _software(root, software)
+    _add(root, "FechaHoraHusoGenRegistro", generated_at)
+    _add(root, "TipoHuella", "01")
+    _add(root, "Huella", fingerprint)
 
 
 def _breakdown(parent: etree._Element, lines: tuple[TaxLine, ...]) -> None:
@@ -157,18 +172,12 @@ def alta(fields: AltaFields, fingerprint: str, details: AltaDetails, previous: I
     """The RegistroAlta of an issued invoice (RegistroFacturacionAltaType, in the schema's order)."""
     root = etree.Element(f"{{{SF}}}RegistroAlta", nsmap={"sf": SF})
     _add(root, "IDVersion", "1.0")
-    invoice = _add(root, "IDFactura")
-    _add(invoice, "IDEmisorFactura", fields.issuer_tax_id)
-    _add(invoice, "NumSerieFactura", fields.number)
-    _add(invoice, "FechaExpedicionFactura", fields.issue_date)
+    _invoice_id(root, "IDFactura", InvoiceId(fields.issuer_tax_id, fields.number, fields.issue_date))
     _add(root, "NombreRazonEmisor", details.issuer_name[:120])
     _add(root, "TipoFactura", fields.invoice_type)
     if details.rectified is not None:
         _add(root, "TipoRectificativa", "S" if details.rectification_method == "substitution" else "I")
-        rectified = _add(_add(root, "FacturasRectificadas"), "IDFacturaRectificada")
-        _add(rectified, "IDEmisorFactura", details.rectified.issuer_tax_id)
-        _add(rectified, "NumSerieFactura", details.rectified.number)
-        _add(rectified, "FechaExpedicionFactura", details.rectified.issue_date)
+        _invoice_id(_add(root, "FacturasRectificadas"), "IDFacturaRectificada", details.rectified)
     if details.rectification_method == "substitution" and details.rectified_amounts is not None:
         base, cuota, recargo = details.rectified_amounts
         amounts = _add(root, "ImporteRectificacion")
@@ -184,11 +193,7 @@ def alta(fields: AltaFields, fingerprint: str, details: AltaDetails, previous: I
     _breakdown(root, details.lines)
     _add(root, "CuotaTotal", fields.cuota_total)
     _add(root, "ImporteTotal", fields.importe_total)
-    _chaining(root, previous, fields.previous)
-    _software(root, software)
-    _add(root, "FechaHoraHusoGenRegistro", fields.generated_at)
-    _add(root, "TipoHuella", "01")
-    _add(root, "Huella", fingerprint)
+    _closing(root, previous, fields.previous, software, fields.generated_at, fingerprint)
     return root
 
 
@@ -197,15 +202,8 @@ def anulacion(fields: AnulacionFields, fingerprint: str, previous: InvoiceId | N
     """The RegistroAnulacion of an invoice's record (RegistroFacturacionAnulacionType)."""
     root = etree.Element(f"{{{SF}}}RegistroAnulacion", nsmap={"sf": SF})
     _add(root, "IDVersion", "1.0")
-    invoice = _add(root, "IDFactura")
-    _add(invoice, "IDEmisorFacturaAnulada", fields.issuer_tax_id)
-    _add(invoice, "NumSerieFacturaAnulada", fields.number)
-    _add(invoice, "FechaExpedicionFacturaAnulada", fields.issue_date)
-    _chaining(root, previous, fields.previous)
-    _software(root, software)
-    _add(root, "FechaHoraHusoGenRegistro", fields.generated_at)
-    _add(root, "TipoHuella", "01")
-    _add(root, "Huella", fingerprint)
+    _invoice_id(root, "IDFactura", InvoiceId(fields.issuer_tax_id, fields.number, fields.issue_date), "Anulada")
+    _closing(root, previous, fields.previous, software, fields.generated_at, fingerprint)
     return root
 
 

@@ -33,17 +33,28 @@ class Reminder:
     recipient: str
 
 
-def fell_due_on(invoice: RecordData) -> date | None:
-    """When the part of the invoice still unpaid fell due: the first instalment its payments do not cover."""
+def fell_due_on(invoice: RecordData, instalments: list[tuple[date, Decimal]] | None = None) -> date | None:
+    """When the part of the invoice still unpaid fell due: the first instalment its payments do not cover.
+    `instalments` (due date, amount) in order, when the caller read them already."""
+    if instalments is None:
+        instalments = _instalments([invoice.id]).get(invoice.id, [])
     paid = abs(invoice["paid"].amount if invoice["paid"] else Decimal(0))
     covered = Decimal(0)
-    for due_date, amount in session().execute(select(Instalment.due_date, Instalment.amount)
-                                              .where(Instalment.invoice_id == invoice.id)
-                                              .order_by(Instalment.position)):
+    for due_date, amount in instalments:
         covered += abs(amount)
         if covered > paid:
             return due_date
     return invoice["due_date"]
+
+
+def _instalments(invoice_ids: list[int]) -> dict[int, list[tuple[date, Decimal]]]:
+    """The instalments of several invoices in one query, each invoice's in order."""
+    found: dict[int, list[tuple[date, Decimal]]] = {}
+    for invoice_id, due_date, amount in session().execute(
+            select(Instalment.invoice_id, Instalment.due_date, Instalment.amount)
+            .where(Instalment.invoice_id.in_(invoice_ids)).order_by(Instalment.invoice_id, Instalment.position)):
+        found.setdefault(invoice_id, []).append((due_date, amount))
+    return found
 
 
 def recipient(invoice: RecordData) -> str | None:
@@ -72,11 +83,12 @@ def due_reminders(on: date) -> list[Reminder]:
     found, cursor = [], None
     while True:  # every overdue invoice, a page at a time
         page = overdue.page(limit=records.MAX_LIMIT, cursor=cursor)
+        ids = [invoice.id for invoice in page.items]
         sent = {tuple(row) for row in session().execute(
-            select(ReminderSent.invoice_id, ReminderSent.days_after_due)
-            .where(ReminderSent.invoice_id.in_([invoice.id for invoice in page.items])))}
+            select(ReminderSent.invoice_id, ReminderSent.days_after_due).where(ReminderSent.invoice_id.in_(ids)))}
+        instalments = _instalments(ids)
         for invoice in page.items:
-            start = fell_due_on(invoice)
+            start = fell_due_on(invoice, instalments.get(invoice.id, []))
             reached = next((days for days in schedule if start and start + timedelta(days=days) <= on), None)
             if reached is None or (invoice.id, reached) in sent:
                 continue
